@@ -1,0 +1,77 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// kube-ipvs: a Kubernetes service proxy node daemon (IPVS mode, iptables fallback).
+// Layering (see README "Architecture"): Core (pure) <- Sources, Kernel (protocols, applier)
+// <- Netlink (libnl/libipset), Iptables (iptables-restore) <- Daemon <- kube-ipvs.
+let package = Package(
+    name: "kube-ipvs",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "kube-ipvs", targets: ["kube-ipvs"]),
+        .executable(name: "kube-ipvs-bench", targets: ["kube-ipvs-bench"]),
+        .library(name: "KubeIPVSCore", targets: ["KubeIPVSCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // libnl-3 + libnl-genl-3 (+ kernel uapi headers). libnl-genl-3.0.pc requires libnl-3.0.
+        .systemLibrary(name: "CNetlink", pkgConfig: "libnl-genl-3.0",
+                       providers: [.apt(["libnl-3-dev", "libnl-genl-3-dev"])]),
+        .systemLibrary(name: "CIPSet", pkgConfig: "libipset", providers: [.apt(["libipset-dev"])]),
+        // C only for what Swift cannot import: variadic libipset callbacks, unshare/setns.
+        .target(name: "CKubeIPVSShim", dependencies: ["CNetlink", "CIPSet"]),
+
+        // Pure core: model, planner, renderers, reconciler. No I/O, no clock, no logging.
+        .target(name: "KubeIPVSCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // Object sources: manifest files (YAML/JSON) and, later, the API server.
+        .target(name: "KubeIPVSSources", dependencies: [
+            "KubeIPVSCore", .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Kernel capability protocols (IPVSControl, IPSetControl, LinkAddressControl) and the applier.
+        .target(name: "KubeIPVSKernel", dependencies: [
+            "KubeIPVSCore", .product(name: "Logging", package: "swift-log"),
+        ]),
+        // libnl-genl-3 / libnl-3 / libipset implementations of the kernel protocols.
+        .target(name: "KubeIPVSNetlink", dependencies: [
+            "KubeIPVSKernel", "KubeIPVSCore", "CNetlink", "CIPSet", "CKubeIPVSShim",
+        ]),
+        // iptables-restore based rules (IPVS companions and the iptables fallback proxier).
+        .target(name: "KubeIPVSIptables", dependencies: [
+            "KubeIPVSKernel", "KubeIPVSCore", .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Fakes with kernel semantics, for tests.
+        .target(name: "KubeIPVSTesting", dependencies: ["KubeIPVSKernel", "KubeIPVSCore"]),
+        .target(name: "KubeIPVSDaemon", dependencies: [
+            "KubeIPVSCore", "KubeIPVSSources", "KubeIPVSKernel", "KubeIPVSNetlink", "KubeIPVSIptables",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "kube-ipvs", dependencies: [
+            "KubeIPVSDaemon", "KubeIPVSCore", "KubeIPVSSources",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "kube-ipvs-bench", dependencies: [
+            "KubeIPVSCore", "KubeIPVSKernel", "KubeIPVSNetlink", "KubeIPVSIptables", "KubeIPVSDaemon",
+        ]),
+
+        .testTarget(name: "KubeIPVSCoreTests", dependencies: ["KubeIPVSCore", "KubeIPVSSources"],
+                    resources: [.copy("Golden")]),
+        .testTarget(name: "KubeIPVSSourcesTests", dependencies: ["KubeIPVSSources", "KubeIPVSCore"]),
+        .testTarget(name: "KubeIPVSNetlinkTests", dependencies: [
+            "KubeIPVSNetlink", "KubeIPVSKernel", "KubeIPVSTesting", "KubeIPVSCore", "CKubeIPVSShim",
+        ]),
+        .testTarget(name: "KubeIPVSIptablesTests", dependencies: [
+            "KubeIPVSIptables", "KubeIPVSCore", "KubeIPVSSources", "KubeIPVSTesting",
+        ]),
+        .testTarget(name: "KubeIPVSDaemonTests", dependencies: [
+            "KubeIPVSDaemon", "KubeIPVSTesting", "KubeIPVSCore", "KubeIPVSSources",
+        ]),
+    ],
+    swiftLanguageModes: [.v6]
+)

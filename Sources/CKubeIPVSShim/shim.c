@@ -1,0 +1,2 @@
+#include "CKubeIPVSShim.h"
+int kipvs_shim_version(void) { return 1; }

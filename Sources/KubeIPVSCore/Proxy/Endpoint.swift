@@ -1,0 +1,30 @@
+/// One endpoint of a service port, after merging every EndpointSlice of the service
+/// (kube-proxy's `BaseEndpointInfo`).
+public struct Endpoint: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public var address: IPAddress
+    public var port: UInt16
+    public var ready: Bool
+    public var serving: Bool
+    public var terminating: Bool
+    public var nodeName: String?
+    public var zone: String?
+    /// Runs on this node (nodeName equals the proxy's node name).
+    public var isLocal: Bool
+
+    public init(address: IPAddress, port: UInt16, ready: Bool = true, serving: Bool = true,
+                terminating: Bool = false, nodeName: String? = nil, zone: String? = nil, isLocal: Bool = false) {
+        self.address = address
+        self.port = port
+        self.ready = ready
+        self.serving = serving
+        self.terminating = terminating
+        self.nodeName = nodeName
+        self.zone = zone
+        self.isLocal = isLocal
+    }
+
+    /// `10.244.1.11:8080`, `[fd00::5]:8080`.
+    public var description: String { "\(address.bracketed):\(port)" }
+
+    public static func < (a: Endpoint, b: Endpoint) -> Bool { (a.address, a.port) < (b.address, b.port) }
+}

@@ -1,0 +1,30 @@
+/// An address configured on one of this node's interfaces.
+public struct LocalAddress: Hashable, Sendable, Comparable {
+    public var interface: String
+    public var address: IPAddress
+
+    public init(interface: String, address: IPAddress) {
+        self.interface = interface
+        self.address = address
+    }
+
+    public static func < (a: LocalAddress, b: LocalAddress) -> Bool {
+        (a.address, a.interface) < (b.address, b.interface)
+    }
+}
+
+/// Facts about the node the proxy runs on.
+public struct NodeContext: Hashable, Sendable {
+    /// Node name (`--hostname-override`, else the host name); compared with endpoints' nodeName.
+    public var name: String
+    /// Every local address (NodePort candidates before `--nodeport-addresses` narrows them).
+    public var localAddresses: [LocalAddress]
+    /// The node's primary IPs, one per family (`--nodeport-addresses primary`).
+    public var primaryIPs: [IPAddress]
+
+    public init(name: String, localAddresses: [LocalAddress] = [], primaryIPs: [IPAddress] = []) {
+        self.name = name
+        self.localAddresses = localAddresses
+        self.primaryIPs = primaryIPs
+    }
+}

@@ -1,0 +1,1 @@
+// KubeIPVSDaemon placeholder until its module lands.

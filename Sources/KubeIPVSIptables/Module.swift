@@ -1,0 +1,1 @@
+// KubeIPVSIptables placeholder until its module lands.

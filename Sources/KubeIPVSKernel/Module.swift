@@ -1,0 +1,1 @@
+// KubeIPVSKernel placeholder until its module lands.

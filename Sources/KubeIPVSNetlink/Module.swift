@@ -1,0 +1,1 @@
+// KubeIPVSNetlink placeholder until its module lands.

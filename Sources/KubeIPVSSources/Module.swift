@@ -1,0 +1,1 @@
+// KubeIPVSSources placeholder until its module lands.

@@ -1,0 +1,1 @@
+// KubeIPVSTesting placeholder until its module lands.

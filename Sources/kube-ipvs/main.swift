@@ -1,0 +1,1 @@
+print("kube-ipvs: under construction")
