@@ -1,1 +1,0 @@
-// KubeIPVSKernel placeholder until its module lands.
