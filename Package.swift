@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "KubeIPVSSourcesTests", dependencies: ["KubeIPVSSources", "KubeIPVSCore"]),
         .testTarget(name: "KubeIPVSNetlinkTests", dependencies: [
             "KubeIPVSNetlink", "KubeIPVSKernel", "KubeIPVSTesting", "KubeIPVSCore", "CKubeIPVSShim",
-        ]),
+        ], resources: [.copy("Fixtures")]),
         .testTarget(name: "KubeIPVSIptablesTests", dependencies: [
             "KubeIPVSIptables", "KubeIPVSCore", "KubeIPVSSources", "KubeIPVSTesting",
         ]),
