@@ -19,39 +19,53 @@ extension LibIPSetSession {
         let type = try kernelType(of: name, for: cmd, op)
         let family = kipvs_ipset_data_family(raw)
         try validate(entries, typeName: String(cString: type.pointee.name), family: family, op, name)
-        let elements = entries.map(\.description)
-        try name.withCString { cName in try send(cmd, op, name, cName, elements, type, family) }
+        // Every element as C text in one buffer (NUL-separated), written at the byte level.
+        var text: [UInt8] = []
+        text.reserveCapacity(entries.count * 24)
+        var offsets: [Int] = []
+        offsets.reserveCapacity(entries.count)
+        for entry in entries {
+            offsets.append(text.count)
+            IPSetElementText.append(entry, to: &text)
+        }
+        try text.withUnsafeBytes { buffer in
+            let base = buffer.baseAddress!.assumingMemoryBound(to: CChar.self)
+            try name.withCString { cName in
+                try send(cmd, op, name, cName, entries, offsets.lazy.map { base + $0 }, type, family)
+            }
+        }
     }
 
     private func send(_ cmd: ipset_cmd, _ op: String, _ name: String, _ cName: UnsafePointer<CChar>,
-                      _ elements: [String], _ type: UnsafePointer<ipset_type>, _ family: UInt8) throws {
+                      _ entries: [IPSetEntry], _ elements: some Collection<UnsafePointer<CChar>>,
+                      _ type: UnsafePointer<ipset_type>, _ family: UInt8) throws {
         for (index, element) in elements.enumerated() {
             if index > 0 {
                 try check(ipset_parse_setname(raw, IPSET_SETNAME, cName), op, name)
                 _ = kipvs_ipset_set_type(raw, UnsafeRawPointer(type), family)
             }
             if ipset_parse_elem(raw, type.pointee.last_elem_optional, element) < 0 {
-                let error = failure(op, "\(name) \(element)")
+                let error = failure(op, "\(name) \(entries[index])")
                 // Send what is already buffered, so the outcome matches a kernel-side failure:
                 // entries before the bad one are applied.
                 _ = ipset_commit(raw)
                 throw error
             }
             if ipset_cmd(raw, cmd, UInt32(index + 1)) < 0 {
-                throw failure(on: op, name: name, elements: elements, fallback: index)
+                throw failure(on: op, name: name, entries: entries, fallback: index)
             }
         }
         if ipset_commit(raw) < 0 {
-            throw failure(on: op, name: name, elements: elements, fallback: elements.count - 1)
+            throw failure(on: op, name: name, entries: entries, fallback: entries.count - 1)
         }
     }
 
     /// The report of a failed batch, with the failing entry (from "Error in line N") as target.
-    private func failure(on op: String, name: String, elements: [String], fallback: Int) -> KernelError {
+    private func failure(on op: String, name: String, entries: [IPSetEntry], fallback: Int) -> KernelError {
         let (_, message) = takeReport()
         let line = LibIPSetErrors.splitLine(message).line
-        let index = line.map { $0 - 1 }.flatMap { elements.indices.contains($0) ? $0 : nil } ?? fallback
-        return LibIPSetErrors.kernelError(operation: op, target: "\(name) \(elements[index])", message: message)
+        let index = line.map { $0 - 1 }.flatMap { entries.indices.contains($0) ? $0 : nil } ?? fallback
+        return LibIPSetErrors.kernelError(operation: op, target: "\(name) \(entries[index])", message: message)
     }
 
     /// Refuses entries of another type or family before libipset tries to parse (and maybe
