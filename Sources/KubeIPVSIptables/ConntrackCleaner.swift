@@ -38,7 +38,7 @@ public struct ConntrackCleaner: Sendable {
         // conntrack exits 1 when nothing matched ("0 flow entries have been deleted"): not a failure.
         if result.status != 0 && count != 0 {
             throw IptablesError(code: .commandFailed, operation: "conntrack -D", target: deletion.description,
-                                exitStatus: result.status, message: IptablesTool.relevantLines(result.stderr).joined(separator: "; "))
+                                exitStatus: result.status, message: IptablesRestore.relevantLines(result.stderr).joined(separator: "; "))
         }
         return count ?? 0
     }

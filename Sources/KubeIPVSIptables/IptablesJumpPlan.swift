@@ -18,7 +18,8 @@ enum IptablesJumpPlan {
             where !existing.contains(chain) {
                 lines.append(IptablesRuleset.chainLine(chain))
             }
-            let present = dump[table].rules.compactMap { IptablesCanonicalRule($0, family: family) }
+            // Only built-in chains hold jumps; skip parsing the (possibly huge) service chains.
+            let present = dump[table].rules.filter(isBuiltInRule).compactMap { IptablesCanonicalRule($0, family: family) }
             for rule in rules {
                 guard let wanted = IptablesCanonicalRule(rule.ruleLine, family: family) else { continue }
                 let copies = present.filter { $0 == wanted }.count
@@ -37,6 +38,10 @@ enum IptablesJumpPlan {
         return text
     }
 
+    static func isBuiltInRule(_ line: String) -> Bool {
+        builtInChains.contains { line.hasPrefix("-A \($0) ") }
+    }
+
     /// Restore input that removes every KUBE-* chain of `table` (kubelet's too when asked) and the
     /// built-in chains' jumps into them; nil when there is nothing to remove.
     static func cleanupText(dump: IptablesSaveDump, table: String, family: IPFamily, includingKubelet: Bool) -> String? {
@@ -46,7 +51,7 @@ enum IptablesJumpPlan {
         guard !owned.isEmpty else { return nil }
         let ownedSet = Set(owned)
         var lines = ["*\(table)"] + owned.map(IptablesRuleset.chainLine)
-        for line in dump[table].rules {
+        for line in dump[table].rules where isBuiltInRule(line) {
             guard let rule = IptablesCanonicalRule(line, family: family), builtInChains.contains(rule.chain) else { continue }
             let target = rule.target.split(separator: " ").dropFirst().first.map(String.init) ?? ""
             if ownedSet.contains(target) { lines.append("-D" + line.dropFirst(2)) }

@@ -25,7 +25,7 @@ public actor IptablesProxier {
 
     private var renderer: IptablesModeRenderer
     private var node: NodeContext
-    private let tools: [IptablesTool]
+    private let tools: [IptablesRestore]
     private let conntrack: ConntrackCleaner
     private let logger: Logger
     private var applied: [IPFamily: IptablesRuleset] = [:]
@@ -40,7 +40,7 @@ public actor IptablesProxier {
                 runner: any CommandRunning = ProcessRunner(), logger: Logger) {
         renderer = IptablesModeRenderer(configuration: configuration, options: options)
         self.node = node
-        tools = families.map { IptablesTool(backend: backend, family: $0, runner: runner) }
+        tools = families.map { IptablesRestore(backend: backend, family: $0, runner: runner) }
         conntrack = ConntrackCleaner(runner: runner)
         self.logger = logger
         needFullSync = Set(families)
@@ -89,7 +89,7 @@ public actor IptablesProxier {
         return report
     }
 
-    private func sync(_ snapshot: ProxySnapshot, tool: IptablesTool, report: inout SyncReport) async throws {
+    private func sync(_ snapshot: ProxySnapshot, tool: IptablesRestore, report: inout SyncReport) async throws {
         let family = tool.family
         let ruleset = renderer.render(snapshot, node: node, family: family)
         let text: String, stale: [String], written: Int

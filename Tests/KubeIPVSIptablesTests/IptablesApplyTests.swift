@@ -78,7 +78,7 @@ struct IptablesApplyTests {
         let lab = try NetnsLab()
         defer { lab.destroy() }
         let ns = try lab.addNamespace("node")
-        let tool = IptablesTool(backend: backend, family: .v4, runner: lab.runner(in: ns))
+        let tool = IptablesRestore(backend: backend, family: .v4, runner: lab.runner(in: ns))
         let input = "*nat\n:KUBE-X - [0:0]\n-A KUBE-X -j KUBE-NOPE\nCOMMIT\n"
         let error = await #expect(throws: IptablesError.self) { try await tool.restore(input) }
         #expect(error?.code == .restoreFailed)
@@ -115,7 +115,7 @@ struct IptablesApplyTests {
         COMMIT
 
         """
-        try await IptablesTool(backend: backend, family: .v4, runner: lab.runner(in: ns)).restore(leftovers)
+        try await IptablesRestore(backend: backend, family: .v4, runner: lab.runner(in: ns)).restore(leftovers)
         try await proxier.cleanup(includingKubeletChains: true)
         for family in IPFamily.allFamilies {
             let saved = try L.save(lab, ns, backend, family)

@@ -15,7 +15,7 @@ import Testing
         Error occurred at line: 3
         Try `iptables-restore -h' or 'iptables-restore --help' for more information.
         """
-        let error = IptablesTool.restoreFailure(command: "iptables-legacy-restore", target: "IPv4", status: 2,
+        let error = IptablesRestore.restoreFailure(command: "iptables-legacy-restore", target: "IPv4", status: 2,
                                                 stderr: stderr, input: Self.input)
         #expect(error.message == "iptables-restore v1.8.9 (legacy): Couldn't load target `KUBE-NOPE':No such file or directory")
         #expect(error.line == 3 && error.inputLine == "-A KUBE-X -j KUBE-NOPE")
@@ -24,13 +24,13 @@ import Testing
     }
 
     @Test func nftRestoreFailures() {
-        let busy = IptablesTool.restoreFailure(command: "iptables-nft-restore", target: "IPv4", status: 4, stderr: """
+        let busy = IptablesRestore.restoreFailure(command: "iptables-nft-restore", target: "IPv4", status: 4, stderr: """
             iptables-nft-restore v1.8.9 (nf_tables):\u{20}
             line 2: CHAIN_DEL failed (Device or resource busy): chain KUBE-X
             """, input: Self.input)
         #expect(busy.message == "line 2: CHAIN_DEL failed (Device or resource busy): chain KUBE-X")
         #expect(busy.line == 2 && busy.inputLine == ":KUBE-X - [0:0]")
-        let failed = IptablesTool.restoreFailure(command: "iptables-nft-restore", target: "IPv4", status: 1,
+        let failed = IptablesRestore.restoreFailure(command: "iptables-nft-restore", target: "IPv4", status: 1,
                                                  stderr: "iptables-nft-restore: line 3 failed: No chain/target/match by that name.\n",
                                                  input: Self.input)
         #expect(failed.line == 3 && failed.message == "iptables-nft-restore: line 3 failed: No chain/target/match by that name.")
@@ -67,9 +67,9 @@ import Testing
     }
 
     @Test func randomFullySupportIsReadFromTheVersion() async {
-        #expect(await IptablesTool(backend: .nft, family: .v4, runner: VersionRunner(version: "iptables v1.8.9 (nf_tables)"))
+        #expect(await IptablesRestore(backend: .nft, family: .v4, runner: VersionRunner(version: "iptables v1.8.9 (nf_tables)"))
             .supportsRandomFully())
-        #expect(await !IptablesTool(backend: .legacy, family: .v4, runner: VersionRunner(version: "iptables v1.6.1"))
+        #expect(await !IptablesRestore(backend: .legacy, family: .v4, runner: VersionRunner(version: "iptables v1.6.1"))
             .supportsRandomFully())
     }
 }

@@ -129,7 +129,7 @@ struct IptablesTrafficTests {
         var after = before
         after.endpoints[Self.dns]?.removeAll { $0.address == pod.ipv4 }
         let ruleset = IptablesModeRenderer(configuration: L.configuration).render(after, node: net.nodeContext, family: .v4)
-        let tool = IptablesTool(backend: backend, family: .v4, runner: lab.runner(in: net.node))
+        let tool = IptablesRestore(backend: backend, family: .v4, runner: lab.runner(in: net.node))
         let stale = ruleset.staleChains(existing: try #require(await proxier.appliedRulesets[.v4]).serviceChainNames)
         try await tool.restore(ruleset.restoreText(deleting: stale))
         #expect(try net.udpRequests(service, 53, count: 3, sourcePort: 40053).counts == [chosen: 3])

@@ -56,40 +56,13 @@ struct IptablesServiceRules {
     private mutating func declare(_ chain: String) { section.chains.append(chain) }
 
     private mutating func build(_ selection: EndpointSelection) {
-        // kube-proxy orders endpoints by their "ip:port" text.
-        let cluster = Self.kubeProxyOrder(selection.cluster)
-        let local = Self.kubeProxyOrder(selection.local)
-        let externallyAccessible = port.nodePort != nil || !externalIPs.isEmpty || !loadBalancerIPs.isEmpty
-        let externalLocal = port.externalPolicyLocal && externallyAccessible
-        let internalLocal = port.internalPolicyLocal
-        // Externally reachable ports always need the cluster chain: Local policies short-circuit to it.
-        let usesClusterEndpoints = !internalLocal || externallyAccessible
-        let usesLocalEndpoints = internalLocal || externalLocal
-        let hasEndpoints = !cluster.isEmpty
-        let usesClusterChain = hasEndpoints && usesClusterEndpoints
-        let usesLocalChain = !local.isEmpty && usesLocalEndpoints
-        let hasInternal = hasEndpoints && (!internalLocal || !local.isEmpty)
-        let hasExternal = hasEndpoints && (!externalLocal || !local.isEmpty)
-        let internalChain = internalLocal ? svlChain : svcChain
-        let externalPolicyChain = externalLocal ? svlChain : svcChain
-        let usesExtChain = hasEndpoints && externallyAccessible
-        let usesFWChain = hasEndpoints && !loadBalancerIPs.isEmpty && !sourceRanges.isEmpty
-
-        var internalTarget = "", externalTarget = ""
-        var internalComment = "", externalComment = ""
-        if !hasEndpoints {
-            internalTarget = "REJECT"; externalTarget = "REJECT"
-            internalComment = "\"\(name) has no endpoints\""; externalComment = internalComment
-        } else {
-            if !hasInternal { internalTarget = "DROP"; internalComment = "\"\(name) has no local endpoints\"" }
-            if !hasExternal { externalTarget = "DROP"; externalComment = "\"\(name) has no local endpoints\"" }
-        }
-
-        captures(hasInternal: hasInternal, hasEndpoints: hasEndpoints, hasExternal: hasExternal,
-                 internalChain: internalChain, lbChain: usesFWChain ? fwChain : extChain, usesFWChain: usesFWChain,
-                 internalFilter: (internalTarget, internalComment), externalFilter: (externalTarget, externalComment))
-
-        if hasInternal {
+        let policy = IptablesServicePolicy(
+            port: port, selection: selection, name: name,
+            externallyAccessible: port.nodePort != nil || !externalIPs.isEmpty || !loadBalancerIPs.isEmpty,
+            hasLoadBalancerSourceRanges: !sourceRanges.isEmpty, hasLoadBalancerIPs: !loadBalancerIPs.isEmpty)
+        let internalChain = policy.internalLocal ? svlChain : svcChain
+        captures(policy, internalChain: internalChain)
+        if policy.hasInternal {
             let args = "-m comment --comment \"\(name) cluster IP\" \(destination(clusterIP, port.port))"
             if context.masqueradeAll {
                 own("-A \(internalChain) \(args) -j \(mark)")
@@ -98,64 +71,61 @@ struct IptablesServiceRules {
                 own("-A \(internalChain) \(args) ! -s \(cidr) -j \(mark)")
             }
         }
-        if usesExtChain { externalChainRules(local: externalLocal, hasExternal: hasExternal, policyChain: externalPolicyChain) }
-        if usesFWChain { firewallChainRules() }
-        if usesClusterChain {
+        if policy.usesExtChain {
+            externalChainRules(local: policy.externalLocal, hasExternal: policy.hasExternal,
+                               policyChain: policy.externalLocal ? svlChain : svcChain)
+        }
+        if policy.usesFWChain { firewallChainRules() }
+        if policy.usesClusterChain {
             declare(svcChain)
-            endpointRules(svcChain, cluster)
+            endpointRules(svcChain, policy.cluster)
         }
-        if usesLocalChain {
+        if policy.usesLocalChain {
             declare(svlChain)
-            endpointRules(svlChain, local)
+            endpointRules(svlChain, policy.local)
         }
-        var reachable: [Endpoint] = []
-        if usesClusterEndpoints { reachable += cluster }
-        if usesLocalEndpoints { reachable += local }
-        for endpoint in Self.kubeProxyOrder(reachable) {
-            endpointChain(endpoint)
-        }
+        for endpoint in policy.reachable { endpointChain(endpoint) }
     }
 
     /// Jumps from KUBE-SERVICES / KUBE-NODEPORTS, and filter rules for traffic without endpoints.
-    private mutating func captures(hasInternal: Bool, hasEndpoints: Bool, hasExternal: Bool, internalChain: String,
-                                   lbChain: String, usesFWChain: Bool,
-                                   internalFilter: (target: String, comment: String),
-                                   externalFilter: (target: String, comment: String)) {
+    private mutating func captures(_ policy: IptablesServicePolicy, internalChain: String) {
         let services = IptablesChainNames.services
-        if hasInternal {
+        let (internalFilter, externalFilter) = (policy.internalFilter, policy.externalFilter)
+        let lbChain = policy.usesFWChain ? fwChain : extChain
+        if policy.hasInternal {
             nat("-A \(services) -m comment --comment \"\(name) cluster IP\" \(destination(clusterIP, port.port)) -j \(internalChain)")
         } else {
             filterRules.append("-A \(services) -m comment --comment \(internalFilter.comment) \(destination(clusterIP, port.port)) -j \(internalFilter.target)")
         }
         for ip in externalIPs {
-            if hasEndpoints {
+            if policy.hasEndpoints {
                 nat("-A \(services) -m comment --comment \"\(name) external IP\" \(destination(ip, port.port)) -j \(extChain)")
             }
-            if !hasExternal {
+            if !policy.hasExternal {
                 filterRules.append("-A \(IptablesChainNames.externalServices) -m comment --comment \(externalFilter.comment)"
                     + " \(destination(ip, port.port)) -j \(externalFilter.target)")
             }
         }
         for ip in loadBalancerIPs {
-            if hasEndpoints {
+            if policy.hasEndpoints {
                 nat("-A \(services) -m comment --comment \"\(name) loadbalancer IP\" \(destination(ip, port.port)) -j \(lbChain)")
             }
-            if usesFWChain {
+            if policy.usesFWChain {
                 filterRules.append("-A \(IptablesChainNames.proxyFirewall) -m comment --comment"
                     + " \"\(name) traffic not accepted by \(fwChain)\" \(destination(ip, port.port)) -j DROP")
             }
         }
-        if !hasExternal {
+        if !policy.hasExternal {
             for ip in loadBalancerIPs {
                 filterRules.append("-A \(IptablesChainNames.externalServices) -m comment --comment \(externalFilter.comment)"
                     + " \(destination(ip, port.port)) -j \(externalFilter.target)")
             }
         }
         if let nodePort = port.nodePort {
-            if hasEndpoints {
+            if policy.hasEndpoints {
                 nat("-A \(IptablesChainNames.nodePorts) -m comment --comment \(name) -m \(proto) -p \(proto) --dport \(nodePort) -j \(extChain)")
             }
-            if !hasExternal {
+            if !policy.hasExternal {
                 filterRules.append("-A \(IptablesChainNames.externalServices) -m comment --comment \(externalFilter.comment)"
                     + " -m addrtype --dst-type LOCAL -m \(proto) -p \(proto) --dport \(nodePort) -j \(externalFilter.target)")
             }

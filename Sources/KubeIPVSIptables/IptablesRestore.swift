@@ -1,8 +1,8 @@
 import KubeIPVSCore
 
-/// One family's iptables tools of one backend: `iptables-restore --noflush --counters`,
-/// `iptables-save`, and single commands.
-public struct IptablesTool: Sendable {
+/// `iptables-restore --noflush --counters` for one family and backend, with its companions
+/// (`iptables-save`, single `iptables` commands).
+public struct IptablesRestore: Sendable {
     public var backend: IptablesBackend
     public var family: IPFamily
     public var runner: any CommandRunning
