@@ -15,6 +15,7 @@ struct IptablesTrafficTests {
     static let localNone = L.name("ns/local-none", "http")
     static let dns = L.name("ns/dns", "dns", .udp)
     static let webV6 = L.name("ns/web6", "http")
+    static let balanced = L.name("ns/lb", "http")
 
     static func endpoints(_ net: PodNetwork, port: UInt16, v6: Bool = false, local: Set<String> = []) -> [Endpoint] {
         net.pods.map { pod in
@@ -40,6 +41,9 @@ struct IptablesTrafficTests {
             endpoints(net, port: http))
         add(ServicePort(name: dns, port: 53, clusterIPs: [L.ip("10.96.0.53")]), endpoints(net, port: PodNetwork.udpPort))
         add(ServicePort(name: webV6, port: 80, clusterIPs: [L.ip("fd00:96::10")]), endpoints(net, port: http, v6: true))
+        add(ServicePort(name: balanced, port: 80, nodePort: 30092, clusterIPs: [L.ip("10.96.0.14")],
+                        loadBalancerIPs: [L.ip("203.0.113.10")], loadBalancerSourceRanges: [CIDR("192.168.77.0/24")!]),
+            endpoints(net, port: http))
         return s
     }
 
@@ -155,5 +159,29 @@ struct IptablesTrafficTests {
         #expect(report.conntrackDeletions.map(\.filter) == [.serviceEndpoint(service, endpoint: next.ipv4)])
         let last = try net.udpRequests(service, 53, count: 3, sourcePort: 40053)
         #expect(last.errors.isEmpty && last.counts.keys.allSatisfy { $0 != chosen && $0 != next.name }, "\(last.counts)")
+    }
+
+    @Test("loadBalancerSourceRanges: allowed sources reach the endpoints, others are dropped by KUBE-PROXY-FIREWALL",
+          arguments: IptablesLab.backends)
+    func sourceRanges(backend: IptablesBackend) async throws {
+        let (lab, net, proxier) = try await Self.setUp(backend)
+        defer { lab.destroy() }
+        let all = net.pods.map(\.name)
+        Self.expectSpread(try net.httpRequests(L.ip("203.0.113.10"), 80, count: 60), over: all, total: 60)
+        // Something routes the VIP onwards, so undropped packets would be forwarded.
+        try lab.must(net.node, ["ip", "route", "add", "203.0.113.0/24", "via", net.pods[0].ipv4.description])
+        var snapshot = Self.snapshot(net)
+        snapshot.servicePorts[Self.balanced]?.loadBalancerSourceRanges = [CIDR("198.51.100.0/24")!]
+        let report = try await proxier.sync(snapshot)
+        #expect(report.servicesWritten[.v4] == 1)
+        let refused = try net.httpRequests(L.ip("203.0.113.10"), 80, count: 2)
+        #expect(refused.total == 0, "\(refused.counts)")
+        let counters = try lab.must(net.node, [backend.command(.iptables, family: .v4), "-t", "filter", "-L",
+                                               IptablesChainNames.proxyFirewall, "-n", "-v", "-x"])
+        let dropped = counters.split(separator: "\n").first { $0.contains("DROP") && $0.contains("203.0.113.10") }
+        let packets = dropped.flatMap { Int($0.split(separator: " ").first ?? "") } ?? 0
+        #expect(packets >= 2, "\(counters)")
+        // The NodePort is not subject to source ranges (kube-proxy behaviour).
+        Self.expectSpread(try net.httpRequests(PodNetwork.nodeIP, 30092, count: 30), over: all, total: 30)
     }
 }
