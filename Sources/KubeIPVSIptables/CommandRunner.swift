@@ -4,12 +4,16 @@ import Foundation
 public struct CommandResult: Hashable, Sendable {
     /// The full argument vector that ran (prefix included).
     public var arguments: [String]
+    /// Exit status (the signal number after a kill).
     public var status: Int32
+    /// Everything written to stdout.
     public var stdout: String
+    /// Everything written to stderr.
     public var stderr: String
     /// The command overran its time limit and was killed.
     public var timedOut: Bool
 
+    /// A result (fakes build these).
     public init(arguments: [String], status: Int32, stdout: String, stderr: String, timedOut: Bool = false) {
         self.arguments = arguments
         self.status = status
@@ -35,6 +39,7 @@ public struct ProcessRunner: CommandRunning {
     /// Extra directories searched for executables after `PATH`.
     public var searchPath: [String]
 
+    /// A runner for the current namespace (or, with `prefix`, wherever that prefix puts commands).
     public init(prefix: [String] = [], searchPath: [String] = ["/usr/sbin", "/sbin", "/usr/bin", "/bin"]) {
         self.prefix = prefix
         self.searchPath = searchPath
@@ -45,6 +50,7 @@ public struct ProcessRunner: CommandRunning {
         ProcessRunner(prefix: ["ip", "netns", "exec", name])
     }
 
+    /// Runs on a dedicated thread and resumes when the process exits or is killed.
     public func run(_ arguments: [String], input: String?, timeout: Duration) async throws -> CommandResult {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {

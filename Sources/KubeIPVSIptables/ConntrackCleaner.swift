@@ -3,9 +3,12 @@ import KubeIPVSCore
 /// Deletes conntrack entries with the `conntrack` tool, as kube-proxy does: best effort, one
 /// command per filter; "0 flow entries have been deleted" is success.
 public struct ConntrackCleaner: Sendable {
+    /// Runs `conntrack` (in a namespace, for tests).
     public var runner: any CommandRunning
+    /// Limit per `conntrack` command.
     public var timeout: Duration
 
+    /// A cleaner using `conntrack` from PATH.
     public init(runner: any CommandRunning = ProcessRunner(), timeout: Duration = .seconds(10)) {
         self.runner = runner
         self.timeout = timeout

@@ -21,9 +21,12 @@ public enum IptablesBackend: String, Sendable, Hashable, CaseIterable, CustomStr
 
 /// How the backend was chosen, for the log line that announces it.
 public struct IptablesBackendChoice: Hashable, Sendable, CustomStringConvertible {
+    /// The backend to use.
     public var backend: IptablesBackend
+    /// Why, in words for the log.
     public var reason: String
 
+    /// A choice with its reason.
     public init(_ backend: IptablesBackend, reason: String) {
         self.backend = backend
         self.reason = reason
@@ -37,9 +40,12 @@ public struct IptablesBackendChoice: Hashable, Sendable, CustomStringConvertible
 /// then our own chains (a restarted proxy keeps its backend), then whichever holds more rules;
 /// nft when nothing tells.
 public struct IptablesBackendDetector: Sendable {
+    /// Runs the save tools.
     public var runner: any CommandRunning
+    /// Limit per save command (iptables-nft 1.8.3 could hang).
     public var timeout: Duration
 
+    /// A detector using the tools on PATH.
     public init(runner: any CommandRunning = ProcessRunner(), timeout: Duration = .seconds(5)) {
         self.runner = runner
         self.timeout = timeout

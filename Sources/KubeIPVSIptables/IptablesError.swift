@@ -14,6 +14,7 @@ public struct IptablesError: Error, Hashable, Sendable, CustomStringConvertible 
         case commandFailed
     }
 
+    /// The broad class.
     public var code: Code
     /// The command: `iptables-nft-restore`, `ip6tables-legacy-save -t nat`, `conntrack -D`.
     public var operation: String
@@ -28,6 +29,7 @@ public struct IptablesError: Error, Hashable, Sendable, CustomStringConvertible 
     /// The text of that input line.
     public var inputLine: String?
 
+    /// An error; see the properties.
     public init(code: Code, operation: String, target: String, exitStatus: Int32? = nil, message: String = "",
                 line: Int? = nil, inputLine: String? = nil) {
         self.code = code

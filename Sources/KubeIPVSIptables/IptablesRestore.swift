@@ -3,13 +3,18 @@ import KubeIPVSCore
 /// `iptables-restore --noflush --counters` for one family and backend, with its companions
 /// (`iptables-save`, single `iptables` commands).
 public struct IptablesRestore: Sendable {
+    /// legacy or nft tools.
     public var backend: IptablesBackend
+    /// `iptables-*` (IPv4) or `ip6tables-*` (IPv6).
     public var family: IPFamily
+    /// Runs the tools.
     public var runner: any CommandRunning
+    /// Limit per command; a restore of a large ruleset can take seconds.
     public var timeout: Duration
     /// Seconds to wait for the xtables lock (`-w`).
     public var lockWait: Int
 
+    /// The tools of `backend` for `family`.
     public init(backend: IptablesBackend, family: IPFamily, runner: any CommandRunning = ProcessRunner(),
                 timeout: Duration = .seconds(30), lockWait: Int = 5) {
         self.backend = backend

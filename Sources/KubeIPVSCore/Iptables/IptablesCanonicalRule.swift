@@ -66,6 +66,7 @@ public struct IptablesCanonicalRule: Hashable, Sendable, Comparable, CustomStrin
         target = Self.canonicalTarget(targetName, targetOptions, family)
     }
 
+    /// The canonical text (chain, sorted basics, sorted matches, target).
     public var description: String {
         (["-A \(chain)"] + basics + matches + (target.isEmpty ? [] : [target])).joined(separator: " ")
     }

@@ -2,15 +2,18 @@
 /// part of the restore input (which must not rewrite INPUT, PREROUTING, …); the applier ensures
 /// each exists (`-C`, else `-I` at the top), as kube-proxy's `EnsureRule(Prepend, …)` does.
 public struct IptablesJumpRule: Hashable, Sendable, CustomStringConvertible {
+    /// `filter` or `nat`.
     public var table: String
     /// The built-in chain (`PREROUTING`, `INPUT`, …).
     public var chain: String
     /// The proxy chain jumped to.
     public var target: String
+    /// The `-m comment` text (empty: no comment match).
     public var comment: String
     /// Matches before the comment (`-m conntrack --ctstate NEW`).
     public var extraArguments: [String]
 
+    /// A jump rule; `arguments` and `ruleLine` spell it out.
     public init(table: String, chain: String, target: String, comment: String, extraArguments: [String] = []) {
         self.table = table
         self.chain = chain
@@ -30,6 +33,7 @@ public struct IptablesJumpRule: Hashable, Sendable, CustomStringConvertible {
         return (["-A", chain] + extraArguments + comment + ["-j", target]).joined(separator: " ")
     }
 
+    /// `-t nat -A PREROUTING … -j KUBE-SERVICES`.
     public var description: String { "-t \(table) \(ruleLine)" }
 
     private static let newOnly = ["-m", "conntrack", "--ctstate", "NEW"]

@@ -10,6 +10,7 @@ public struct IptablesModeOptions: Hashable, Sendable {
     /// `largeClusterEndpointsThreshold`, 1000) to shrink the ruleset.
     public var largeClusterEndpointsThreshold: Int
 
+    /// kube-proxy's defaults.
     public init(localhostNodePorts: Bool = true, randomFully: Bool = true, largeClusterEndpointsThreshold: Int = 1000) {
         self.localhostNodePorts = localhostNodePorts
         self.randomFully = randomFully

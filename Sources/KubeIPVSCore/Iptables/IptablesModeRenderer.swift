@@ -8,9 +8,12 @@
 /// (REJECT without endpoints, DROP without local endpoints), KUBE-FORWARD, KUBE-NODEPORTS
 /// (health check ports), KUBE-PROXY-FIREWALL, KUBE-FIREWALL.
 public struct IptablesModeRenderer: Sendable {
+    /// Masquerade mark, cluster CIDRs, `--masquerade-all`, NodePort addresses.
     public var configuration: ProxyConfiguration
+    /// iptables-only settings.
     public var options: IptablesModeOptions
 
+    /// A renderer; it holds no state between renders.
     public init(configuration: ProxyConfiguration, options: IptablesModeOptions = IptablesModeOptions()) {
         self.configuration = configuration
         self.options = options

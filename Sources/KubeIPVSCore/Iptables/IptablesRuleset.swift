@@ -9,6 +9,7 @@
 public struct IptablesRuleset: Hashable, Sendable {
     /// What one service port contributes to the nat table.
     public struct ServiceSection: Hashable, Sendable {
+        /// The service port this section belongs to.
         public var name: ServicePortName
         /// Rules appended to top-level chains (KUBE-SERVICES, KUBE-NODEPORTS); always written.
         public var topLevelRules: [String]
@@ -17,6 +18,7 @@ public struct IptablesRuleset: Hashable, Sendable {
         /// Rules of those chains; written only when the port is part of the sync.
         public var chainRules: [String]
 
+        /// A section; the renderer fills it.
         public init(name: ServicePortName, topLevelRules: [String] = [], chains: [String] = [], chainRules: [String] = []) {
             self.name = name
             self.topLevelRules = topLevelRules
@@ -25,9 +27,11 @@ public struct IptablesRuleset: Hashable, Sendable {
         }
     }
 
+    /// IPv4 (`iptables-restore`) or IPv6 (`ip6tables-restore`).
     public var family: IPFamily
     /// Filter chains written in full on every sync.
     public var filterChains: [String]
+    /// Filter rules, written in full on every sync.
     public var filterRules: [String]
     /// Top-level nat chains written in full on every sync.
     public var natChains: [String]
@@ -38,6 +42,7 @@ public struct IptablesRuleset: Hashable, Sendable {
     /// The KUBE-SERVICES → KUBE-NODEPORTS jump(s), which must stay last.
     public var natTailRules: [String]
 
+    /// A ruleset; the renderer fills it.
     public init(family: IPFamily, filterChains: [String] = [], filterRules: [String] = [], natChains: [String] = [],
                 natHeadRules: [String] = [], services: [ServiceSection] = [], natTailRules: [String] = []) {
         self.family = family

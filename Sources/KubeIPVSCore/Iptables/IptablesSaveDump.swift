@@ -3,6 +3,7 @@
 public struct IptablesSaveDump: Hashable, Sendable {
     /// One `*table` … `COMMIT` block.
     public struct Table: Hashable, Sendable {
+        /// `nat`, `filter`, …
         public var name: String
         /// Chains in declaration order.
         public var chains: [String] = []
@@ -11,6 +12,7 @@ public struct IptablesSaveDump: Hashable, Sendable {
         /// `-A CHAIN …` lines in order (other commands such as `-X` or `-I` are kept too).
         public var rules: [String] = []
 
+        /// An empty table.
         public init(name: String) { self.name = name }
 
         /// The rules appended to `chain`, in order.
@@ -26,6 +28,7 @@ public struct IptablesSaveDump: Hashable, Sendable {
     /// Tables by name (`nat`, `filter`, `mangle`, …).
     public var tables: [String: Table] = [:]
 
+    /// A dump of these tables.
     public init(tables: [String: Table] = [:]) { self.tables = tables }
 
     /// Parses the text; comment lines and blank lines are skipped.

@@ -13,9 +13,12 @@ public struct ConntrackDeletion: Hashable, Sendable, Comparable, CustomStringCon
         case nodePortEndpoint(UInt16, endpoint: IPAddress)
     }
 
+    /// Which flows.
     public var filter: Filter
+    /// The flows' protocol (UDP: kube-proxy cleans only UDP).
     public var proto: L4Protocol
 
+    /// A deletion of UDP flows by default.
     public init(_ filter: Filter, proto: L4Protocol = .udp) {
         self.filter = filter
         self.proto = proto
@@ -37,6 +40,7 @@ public struct ConntrackDeletion: Hashable, Sendable, Comparable, CustomStringCon
         }
     }
 
+    /// The command line: `conntrack -D …`.
     public var description: String { "conntrack " + arguments.joined(separator: " ") }
 
     public static func < (a: Self, b: Self) -> Bool { (a.filter, a.proto) < (b.filter, b.proto) }
