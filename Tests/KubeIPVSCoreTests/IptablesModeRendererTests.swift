@@ -49,6 +49,18 @@ import Testing
         try IptablesGolden.check(after.restoreText(only: changed, deleting: [gone]), "partial-v4.txt")
     }
 
+    @Test func restoreInputIsRenderPlusStaleChains() throws {
+        let renderer = IptablesModeRenderer(configuration: S.configuration)
+        let before = renderer.render(S.basic, node: S.node, family: .v4)
+        var snapshot = S.basic
+        snapshot.endpoints[S.web.name]?.removeAll { $0.address == F.ip("10.244.2.9") }
+        let (text, stale) = renderer.restoreInput(snapshot, node: S.node, family: .v4, onlyServices: [S.web.name],
+                                                  previousChains: before.serviceChainNames)
+        #expect(stale == [IptablesChainNames.endpoint(S.web.name, F.endpoint("10.244.2.9", 8080))])
+        try IptablesGolden.check(text, "partial-v4.txt")
+        #expect(renderer.renderAll(snapshot, node: S.node).map(\.family) == [.v4, .v6])
+    }
+
     @Test func noChangeMeansNoServiceChainsWritten() {
         let ruleset = render(S.basic)
         #expect(ruleset.changedServices(since: ruleset).isEmpty)
