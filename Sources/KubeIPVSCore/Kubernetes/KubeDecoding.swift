@@ -37,7 +37,9 @@ public enum KubeDecoding {
         if type is String.Type { return "a string" }
         if type is Bool.Type { return "a boolean" }
         if type is Double.Type { return "a number" }
-        if String(describing: type).hasPrefix("Array") { return "a list" }
+        let name = String(describing: type)
+        // JSONDecoder reports arrays as Array<...>, Yams as Node.Sequence.
+        if name.hasPrefix("Array") || name.hasSuffix("Sequence") { return "a list" }
         return "an object"
     }
 }
