@@ -69,7 +69,8 @@ let package = Package(
 
         .testTarget(name: "KubeIPVSCoreTests", dependencies: ["KubeIPVSCore", "KubeIPVSSources"],
                     resources: [.copy("Golden")]),
-        .testTarget(name: "KubeIPVSSourcesTests", dependencies: ["KubeIPVSSources", "KubeIPVSCore"]),
+        .testTarget(name: "KubeIPVSSourcesTests", dependencies: ["KubeIPVSSources", "KubeIPVSCore"],
+                    resources: [.copy("Samples")]),
         .testTarget(name: "KubeIPVSNetlinkTests", dependencies: [
             "KubeIPVSNetlink", "KubeIPVSKernel", "KubeIPVSTesting", "KubeIPVSCore", "CKubeIPVSShim",
         ]),
