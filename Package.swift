@@ -66,14 +66,18 @@ let package = Package(
         .executableTarget(name: "kube-ipvs-bench", dependencies: [
             "KubeIPVSCore", "KubeIPVSKernel", "KubeIPVSNetlink", "KubeIPVSIptables", "KubeIPVSDaemon",
         ]),
+        // Runs inside the qemu guest (Tests/Guest): the IPVS contract, traffic and benchmark on a real kernel.
+        .executableTarget(name: "kube-ipvs-guest-check", dependencies: [
+            "KubeIPVSCore", "KubeIPVSKernel", "KubeIPVSNetlink", "KubeIPVSTesting",
+        ]),
 
         .testTarget(name: "KubeIPVSCoreTests", dependencies: ["KubeIPVSCore", "KubeIPVSSources"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "KubeIPVSSourcesTests", dependencies: ["KubeIPVSSources", "KubeIPVSCore"],
                     resources: [.copy("Samples")]),
         .testTarget(name: "KubeIPVSNetlinkTests", dependencies: [
-            "KubeIPVSNetlink", "KubeIPVSKernel", "KubeIPVSTesting", "KubeIPVSCore", "CKubeIPVSShim",
-        ]),
+            "KubeIPVSNetlink", "KubeIPVSKernel", "KubeIPVSTesting", "KubeIPVSCore", "CKubeIPVSShim", "CNetlink",
+        ], resources: [.copy("Fixtures")]),
         .testTarget(name: "KubeIPVSIptablesTests", dependencies: [
             "KubeIPVSIptables", "KubeIPVSCore", "KubeIPVSSources", "KubeIPVSTesting",
         ]),
