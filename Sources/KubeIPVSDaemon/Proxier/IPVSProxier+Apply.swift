@@ -6,7 +6,7 @@ extension IPVSProxier {
     /// members and addresses that go, then the companion rules. Returns one line per failure.
     func apply(dirty: IPVSDesiredState.Dirty, full: Bool, now: Duration) async -> [String] {
         var errors: [String] = []
-        if termination.count > 0 { errors += await refreshDrainingCounters() }
+        if !full { errors += await refreshCounters(for: countersNeeded(dirty.virtualServers)) }
         let sets = setChanges(dirty: dirty, full: full)
         errors += await applySets(sets.filter { if case .delete = $0 { false } else { true } })
         let addressKeys = full ? desired.boundAddresses.union(appliedAddresses) : dirty.addresses
@@ -17,6 +17,18 @@ extension IPVSProxier {
         errors += await deleteAddresses(addressKeys.filter { !want.contains($0) && appliedAddresses.contains($0) }.sorted())
         if full || dirty.companionRules || appliedRules.isEmpty { errors += await applyRules() }
         return errors
+    }
+
+    /// TCP virtual servers about to lose real servers, or draining ones: their connection counts
+    /// decide between deleting and draining, so they are read fresh (one dump per service).
+    func countersNeeded(_ dirty: Set<VirtualServerKey>) -> Set<VirtualServerKey> {
+        var keys = Set(termination.draining.keys)
+        for key in dirty where key.proto == .tcp {
+            guard let have = applied[key] else { continue }
+            let want = desired.table[key]?.realServers ?? [:]
+            if have.realServers.keys.contains(where: { want[$0] == nil }) { keys.insert(key) }
+        }
+        return keys
     }
 
     func setChanges(dirty: IPVSDesiredState.Dirty, full: Bool) -> [IPSetChange] {

@@ -24,10 +24,10 @@ extension IPVSProxier {
         appliedRules = [:]
     }
 
-    /// Fresh connection counters for the virtual servers with draining real servers.
-    func refreshDrainingCounters() async -> [String] {
+    /// Fresh connection counters for `keys` (the kernel's, not the ones cached at the last full sync).
+    func refreshCounters(for keys: some Sequence<VirtualServerKey>) async -> [String] {
         var errors: [String] = []
-        for key in termination.draining.keys {
+        for key in keys {
             do {
                 let states = try await kernel.ipvs.realServers(of: key)
                 guard var entry = applied[key] else { continue }
@@ -36,7 +36,7 @@ extension IPVSProxier {
                 entry.counters = Dictionary(states.map { ($0.realServer.key, $0.counters) },
                                             uniquingKeysWith: { a, _ in a })
                 applied[key] = entry
-            } catch let error as KernelError where error.code == .notFound {
+            } catch where error.code == .notFound {
                 applied[key] = nil
                 termination.endAll(key)
             } catch {
