@@ -102,7 +102,9 @@ public actor ProxyDaemon {
             guard n.metadata.name == nodeFacts.name, n != nodeObject else { return }
             nodeObject = n
             scheduler.request()
-        case .sourceRejections(let r): sourceRejections = r
+        case .sourceRejections(let r):
+            sourceRejections = r
+            metrics.setRejections((lastOutcome?.rejections ?? []) + r)
         case .synced:
             if !synced { logger.info("object source synced", metadata: ["source": "\(source.name)"]) }
             synced = true

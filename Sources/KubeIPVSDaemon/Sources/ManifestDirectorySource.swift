@@ -5,6 +5,8 @@ import Logging
 
 /// The embedded default source: a manifest file or directory (`--manifests`), reloaded when any
 /// file in it changes (checked every `pollInterval`: names, sizes and modification times).
+/// A file that stops parsing keeps its last good content (and is reported as rejected); a
+/// directory that cannot be read keeps the last loaded state.
 public struct ManifestDirectorySource: ObjectSource {
     public let path: String
     public let pollInterval: Duration
@@ -20,37 +22,62 @@ public struct ManifestDirectorySource: ObjectSource {
 
     public func run(_ sink: @escaping @Sendable (ObjectEvent) async -> Void) async throws {
         var fingerprint: [String]? = nil
+        var lastGood: [String: ManifestObjects] = [:]
         var first = true
         while !Task.isCancelled {
             let now = Self.fingerprint(path)
             if now != fingerprint {
                 fingerprint = now
-                await load(into: sink)
+                await load(into: sink, lastGood: &lastGood)
                 if first { await sink(.synced); first = false }
             }
             try await Task.sleep(for: pollInterval)
         }
     }
 
-    func load(into sink: @Sendable (ObjectEvent) async -> Void) async {
-        do {
-            let objects = try ManifestLoader.load(path: path)
-            logger.info("loaded manifests", metadata: [
-                "source.path": "\(path)", "services": "\(objects.services.count)",
-                "endpointslices": "\(objects.endpointSlices.count)", "rejected": "\(objects.rejections.count)",
-            ])
-            for r in objects.rejections {
-                logger.warning("rejected manifest document", metadata: ["object": "\(r.object)", "reason": "\(r.reason)"])
-            }
-            await sink(.replaceServices(objects.services))
-            await sink(.replaceSlices(objects.endpointSlices))
-            for node in objects.nodes { await sink(.node(node)) }
-            await sink(.sourceRejections(objects.rejections))
-        } catch {
+    func load(into sink: @Sendable (ObjectEvent) async -> Void, lastGood: inout [String: ManifestObjects]) async {
+        guard let files = Self.manifestFiles(path) else {
             // Keep the last good state: an unreadable directory must not wipe the data plane.
-            logger.error("cannot read manifests; keeping the last loaded state",
-                         metadata: ["source.path": "\(path)", "error": "\(error)"])
+            logger.error("cannot read manifests; keeping the last loaded state", metadata: ["source.path": "\(path)"])
+            return
         }
+        var merged = ManifestObjects()
+        var rejections: [Rejection] = []
+        for file in files {
+            let objects = ManifestLoader.loadFile(file)
+            rejections += objects.rejections
+            if objects.rejections.isEmpty || lastGood[file] == nil {
+                lastGood[file] = objects
+            } else {
+                // A file that no longer parses keeps its last good content: a typo must not delete services.
+                logger.warning("manifest file has errors; keeping its last good content", metadata: ["file": "\(file)"])
+            }
+            var used = lastGood[file]!
+            used.rejections = []
+            merged.append(used)
+        }
+        lastGood = lastGood.filter { files.contains($0.key) }
+        logger.info("loaded manifests", metadata: [
+            "source.path": "\(path)", "services": "\(merged.services.count)",
+            "endpointslices": "\(merged.endpointSlices.count)", "rejected": "\(rejections.count)",
+        ])
+        for r in rejections {
+            logger.warning("rejected manifest document", metadata: ["object": "\(r.object)", "reason": "\(r.reason)"])
+        }
+        await sink(.replaceServices(merged.services))
+        await sink(.replaceSlices(merged.endpointSlices))
+        for node in merged.nodes { await sink(.node(node)) }
+        await sink(.sourceRejections(rejections))
+    }
+
+    /// The manifest files of `path` (the file itself, or the directory's manifest files sorted);
+    /// nil when it cannot be read.
+    static func manifestFiles(_ path: String) -> [String]? {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { return nil }
+        guard isDir.boolValue else { return [path] }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return nil }
+        return names.filter(ManifestLoader.isManifestName).sorted().map { path + "/" + $0 }
     }
 
     /// Names, sizes and modification times of the manifest files (or the file itself).
