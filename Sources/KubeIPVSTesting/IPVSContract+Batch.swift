@@ -73,6 +73,16 @@ extension IPVSContract {
                 try expectEqual(Set(try await c.virtualServers()), Set(table.indices.filter { $0 % 2 == 1 }.map { table[$0].virtualServer }),
                                 "virtual servers after deleting half")
             },
+            IPVSContractCheck("batch: when every operation fails, every error comes back") { c, env in
+                // More failures than one datagram's worth of answers: none may be lost to a receive overrun.
+                let keys = (0..<max(3000, env.bulkVirtualServers)).map {
+                    VirtualServerKey(address: IPAddress(v4: 0x0a63_0000 | UInt32($0)), proto: .tcp, port: 80)
+                }
+                let results = await c.apply(keys.map { .deleteVirtualServer($0) })
+                try expectEqual(results.count, keys.count, "result count")
+                try expectEqual(Set(results.map { $0.error?.errno }), [ESRCH], "errnos")
+                try expectEqual(results.map(\.operation.virtualServer), keys, "results in submission order")
+            },
             IPVSContractCheck("batch: an empty batch does nothing") { c, _ in
                 try expectEqual(await c.apply([]), [], "results")
             },

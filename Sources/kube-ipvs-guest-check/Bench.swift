@@ -24,18 +24,8 @@ func runBench(services: Int, reals: Int, options: NetlinkIPVS.Options, report: R
                      dumped.count == services && dumped.allSatisfy { $0.realServers.count == reals }, "")
 
         try await ipvs.flush()
-        let script = restoreScript(table)
-        let restoreStart = now()
-        let restore = spawn(["ipvsadm", "-R"], input: script)
-        let restoreSeconds = now() - restoreStart
-        let listStart = now()
-        let listing = spawn(["ipvsadm", "-Ln"])
-        let listSeconds = now() - listStart
-        let lines = listing.output.split(separator: "\n").count
-        report.check("bench: ipvsadm -R restored and -Ln listed the same table", restore.status == 0 && listing.status == 0
-                     && lines == 3 + services * (1 + reals), "ipvsadm -R exit \(restore.status), -Ln \(lines) lines")
+        let (restoreSeconds, listSeconds) = timeIpvsadm(table, services: services, reals: reals, report: report)
         try await ipvs.flush()
-
         print("BENCH table: \(services) virtual servers x \(reals) real servers = \(ops.count) operations")
         print("BENCH ours    apply \(fmt(applySeconds)) s (\(Int(Double(ops.count) / applySeconds)) ops/s)   dump \(fmt(dumpSeconds)) s (\(Int(Double(ops.count) / dumpSeconds)) entries/s)")
         print("BENCH ipvsadm -R    \(fmt(restoreSeconds)) s (\(Int(Double(ops.count) / restoreSeconds)) ops/s)   -Ln  \(fmt(listSeconds)) s")
@@ -45,6 +35,21 @@ func runBench(services: Int, reals: Int, options: NetlinkIPVS.Options, report: R
     } catch {
         report.record("bench", "\(error)")
     }
+}
+
+/// Times `ipvsadm -R` restoring `table` into an empty kernel table, then `ipvsadm -Ln` listing it.
+private func timeIpvsadm(_ table: [VirtualServerState], services: Int, reals: Int, report: Report) -> (Double, Double) {
+    let script = restoreScript(table)
+    let restoreStart = now()
+    let restore = spawn(["ipvsadm", "-R"], input: script)
+    let restoreSeconds = now() - restoreStart
+    let listStart = now()
+    let listing = spawn(["ipvsadm", "-Ln"])
+    let listSeconds = now() - listStart
+    let lines = listing.output.split(separator: "\n").count
+    report.check("bench: ipvsadm -R restored and -Ln listed the same table", restore.status == 0 && listing.status == 0
+                 && lines == 3 + services * (1 + reals), "ipvsadm -R exit \(restore.status), -Ln \(lines) lines")
+    return (restoreSeconds, listSeconds)
 }
 
 /// IPv4 TCP virtual servers 10.96.x.y:80, each with `reals` masqueraded pods (weight 1).

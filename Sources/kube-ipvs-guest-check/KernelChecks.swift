@@ -11,28 +11,35 @@ func runKernelChecks(filter: String?, options: NetlinkIPVS.Options, report: Repo
         report.record("contract: \(result.name)", result.failure)
     }
     guard filter == nil else { return }
+    await runProbeChecks(ipvs, report: report)
+    runSysctlChecks(report: report)
+    await crossCheckWithIpvsadm(ipvs, report: report)
+}
 
+func runProbeChecks(_ ipvs: NetlinkIPVS, report: Report) async {
     let rr = await IPVSProbe.run(scheduler: .roundRobin)
     report.check("probe: rr is available", rr == .available, "\(rr)")
     let twos = await IPVSProbe.run(scheduler: .twoRandomChoices)
-    if case .schedulerMissing(.twoRandomChoices, let e) = twos, e.errno == ENOENT {
-        report.record("probe: twos (no module in 6.1) is schedulerMissing with ENOENT", nil)
-    } else {
-        report.record("probe: twos (no module in 6.1) is schedulerMissing with ENOENT", "\(twos)")
-    }
+    var twosMissing = false
+    if case .schedulerMissing(.twoRandomChoices, let e) = twos, e.errno == ENOENT { twosMissing = true }
+    report.check("probe: twos (no module in 6.1) is schedulerMissing with ENOENT", twosMissing, "\(twos)")
     let left = (try? await ipvs.virtualServers()) ?? []
     report.check("probe: leaves no dummy virtual server behind", !left.contains { $0.key == IPVSProbe.dummyVirtualServer }, "\(left)")
+}
 
+func runSysctlChecks(report: Report) {
     let sysctl = Sysctl()
     do {
         let before = try sysctl.read(.ipvsConntrack)
-        let previous = try sysctl.write(.ipvsConntrack, before == "1" ? "0" : "1")
+        let flipped = before == "1" ? "0" : "1"
+        let previous = try sysctl.write(.ipvsConntrack, flipped)
         let tool = spawn(["sysctl", "-n", "net.ipv4.vs.conntrack"]).output.trimmingNewlines
         report.check("sysctl: write returns the previous value and the kernel has the new one",
-                     previous == before && tool == (before == "1" ? "0" : "1"), "previous \(previous), before \(before), now \(tool)")
+                     previous == before && tool == flipped, "previous \(previous), before \(before), now \(tool)")
         try sysctl.write(.ipvsConntrack, before)
-        let unchanged = try sysctl.ensure(.ipForward, try sysctl.read(.ipForward))
-        report.check("sysctl: ensure with the current value reports it", unchanged == (try sysctl.read(.ipForward)), unchanged)
+        let current = try sysctl.read(.ipForward)
+        let unchanged = try sysctl.ensure(.ipForward, current)
+        report.check("sysctl: ensure with the current value reports it", unchanged == current, unchanged)
     } catch {
         report.record("sysctl: read/write net.ipv4.vs.conntrack", "\(error)")
     }
@@ -40,9 +47,9 @@ func runKernelChecks(filter: String?, options: NetlinkIPVS.Options, report: Repo
         _ = try sysctl.read("net.ipv4.vs.no_such_key")
         report.record("sysctl: a missing key fails naming it", "read succeeded")
     } catch {
-        report.check("sysctl: a missing key fails naming it", error.errno == ENOENT && error.target == "net.ipv4.vs.no_such_key", "\(error)")
+        report.check("sysctl: a missing key fails naming it",
+                     error.errno == ENOENT && error.target == "net.ipv4.vs.no_such_key", "\(error)")
     }
-    await crossCheckWithIpvsadm(ipvs, report: report)
 }
 
 /// Both directions: what we write, `ipvsadm -Ln` shows; what `ipvsadm -R` writes, we read.

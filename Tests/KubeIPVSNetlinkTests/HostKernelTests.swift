@@ -1,7 +1,8 @@
+import CNetlink
 import Glibc
 import KubeIPVSCore
 import KubeIPVSKernel
-import KubeIPVSNetlink
+@testable import KubeIPVSNetlink
 import KubeIPVSTesting
 import Testing
 
@@ -73,5 +74,33 @@ import Testing
         #expect(await IPVSProbe.run(scheduler: .sourceHashing, on: fake) == .available)
         #expect(await fake.virtualServers() == [])
         #expect(IPVSProbe.dummyVirtualServer.description == "198.51.100.0:20000/TCP")
+    }
+}
+
+/// The socket layer against the host kernel's generic netlink (no ip_vs needed).
+@Suite struct GenlSocketTests {
+    @Test func aRequestTheKernelNeverAnswersTimesOut() throws {
+        let socket = try GenlSocket(receiveTimeout: .milliseconds(200), bufferBytes: 1 << 16)
+        // Without NLM_F_REQUEST the kernel drops the message silently (no ACK, no error).
+        let message = try GenlMessage(family: UInt16(GENL_ID_CTRL), command: UInt8(CTRL_CMD_GETFAMILY), flags: 0,
+                                      seq: 1, operation: "CTRL_CMD_GETFAMILY")
+        try socket.send(message.bytes)
+        let start = ContinuousClock.now
+        do {
+            _ = try socket.receive()
+            Issue.record("received an answer to a message the kernel ignores")
+        } catch {
+            #expect(error.code == .timeout)
+            #expect(error.errno == nil)
+        }
+        let waited = ContinuousClock.now - start
+        #expect(waited >= .milliseconds(150) && waited < .seconds(2))
+    }
+
+    @Test func theSocketSizesItsBuffersAndHasAPort() throws {
+        let socket = try GenlSocket(receiveTimeout: .seconds(1), bufferBytes: 1 << 20)
+        #expect(socket.portID != 0)
+        #expect(socket.receiveBufferLimit >= 1 << 16)
+        #expect(socket.sendBufferLimit >= 1 << 16)
     }
 }
