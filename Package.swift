@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
 
 // kube-ipvs: a Kubernetes service proxy node daemon (IPVS mode, iptables fallback).
@@ -17,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // libnl-3 + libnl-genl-3 (+ kernel uapi headers). libnl-genl-3.0.pc requires libnl-3.0.
@@ -50,6 +53,10 @@ let package = Package(
         .target(name: "KubeIPVSDaemon", dependencies: [
             "KubeIPVSCore", "KubeIPVSSources", "KubeIPVSKernel", "KubeIPVSNetlink", "KubeIPVSIptables",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .executableTarget(name: "kube-ipvs", dependencies: [
             "KubeIPVSDaemon", "KubeIPVSCore", "KubeIPVSSources",
@@ -59,18 +66,25 @@ let package = Package(
         .executableTarget(name: "kube-ipvs-bench", dependencies: [
             "KubeIPVSCore", "KubeIPVSKernel", "KubeIPVSNetlink", "KubeIPVSIptables", "KubeIPVSDaemon",
         ]),
+        // Runs inside the qemu guest (Tests/Guest): the IPVS contract, traffic and benchmark on a real kernel.
+        .executableTarget(name: "kube-ipvs-guest-check", dependencies: [
+            "KubeIPVSCore", "KubeIPVSKernel", "KubeIPVSNetlink", "KubeIPVSTesting",
+        ]),
 
         .testTarget(name: "KubeIPVSCoreTests", dependencies: ["KubeIPVSCore", "KubeIPVSSources"],
                     resources: [.copy("Golden")]),
-        .testTarget(name: "KubeIPVSSourcesTests", dependencies: ["KubeIPVSSources", "KubeIPVSCore"]),
+        .testTarget(name: "KubeIPVSSourcesTests", dependencies: ["KubeIPVSSources", "KubeIPVSCore"],
+                    resources: [.copy("Samples")]),
         .testTarget(name: "KubeIPVSNetlinkTests", dependencies: [
-            "KubeIPVSNetlink", "KubeIPVSKernel", "KubeIPVSTesting", "KubeIPVSCore", "CKubeIPVSShim",
+            "KubeIPVSNetlink", "KubeIPVSKernel", "KubeIPVSTesting", "KubeIPVSCore", "CKubeIPVSShim", "CNetlink",
         ], resources: [.copy("Fixtures")]),
         .testTarget(name: "KubeIPVSIptablesTests", dependencies: [
             "KubeIPVSIptables", "KubeIPVSCore", "KubeIPVSSources", "KubeIPVSTesting",
         ]),
         .testTarget(name: "KubeIPVSDaemonTests", dependencies: [
             "KubeIPVSDaemon", "KubeIPVSTesting", "KubeIPVSCore", "KubeIPVSSources",
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,55 @@
+/// The subset of a core/v1 Node that a service proxy reads.
+public struct KubeNode: Codable, Hashable, Sendable {
+    public var metadata: KubeObjectMeta
+    public var status: Status
+
+    public init(metadata: KubeObjectMeta, status: Status = Status()) {
+        self.metadata = metadata
+        self.status = status
+    }
+
+    enum CodingKeys: String, CodingKey { case metadata, status }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        metadata = try c.value(.metadata, default: KubeObjectMeta())
+        status = try c.value(.status, default: Status())
+    }
+
+    /// `status`.
+    public struct Status: Codable, Hashable, Sendable {
+        public var addresses: [Address]
+
+        public init(addresses: [Address] = []) { self.addresses = addresses }
+
+        enum CodingKeys: String, CodingKey { case addresses }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            addresses = try c.value(.addresses, default: [])
+        }
+    }
+
+    /// `status.addresses[]`: InternalIP, ExternalIP, Hostname, ...
+    public struct Address: Codable, Hashable, Sendable {
+        public var type: String
+        public var address: String
+
+        public init(type: String, address: String) {
+            self.type = type
+            self.address = address
+        }
+    }
+
+    /// The node's primary IPs: the first parseable InternalIP of each family, IPv4 first
+    /// (kube-proxy's `--nodeport-addresses primary` and its node-IP detection).
+    public var primaryIPs: [IPAddress] {
+        var v4: IPAddress?, v6: IPAddress?
+        for a in status.addresses where a.type == "InternalIP" {
+            guard let ip = IPAddress(a.address) else { continue }
+            if ip.family == .v4, v4 == nil { v4 = ip }
+            if ip.family == .v6, v6 == nil { v6 = ip }
+        }
+        return [v4, v6].compactMap { $0 }
+    }
+}

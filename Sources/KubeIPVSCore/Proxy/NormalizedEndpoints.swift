@@ -1,0 +1,26 @@
+/// Endpoints per service port, merged across every EndpointSlice of each service, with what was refused.
+public struct NormalizedEndpoints: Hashable, Sendable {
+    /// Sorted by address and port, one entry per `address:port` (see `EndpointSliceNormalizer.merge`).
+    public var endpoints: [ServicePortName: [Endpoint]]
+    public var rejections: [Rejection]
+
+    public init(endpoints: [ServicePortName: [Endpoint]] = [:], rejections: [Rejection] = []) {
+        self.endpoints = endpoints
+        self.rejections = rejections
+    }
+}
+
+/// One slice's contribution, before merging with the service's other slices.
+public struct SliceEndpoints: Hashable, Sendable {
+    /// Endpoints per service port named by the slice's ports (in slice order, not deduplicated).
+    public var endpoints: [ServicePortName: [Endpoint]]
+    public var rejections: [Rejection]
+    /// True when the slice is deliberately ignored (FQDN, headless, another proxy's).
+    public var skipped: Bool
+
+    public init(endpoints: [ServicePortName: [Endpoint]] = [:], rejections: [Rejection] = [], skipped: Bool = false) {
+        self.endpoints = endpoints
+        self.rejections = rejections
+        self.skipped = skipped
+    }
+}

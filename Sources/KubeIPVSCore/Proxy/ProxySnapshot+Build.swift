@@ -1,0 +1,71 @@
+extension ProxySnapshot {
+    /// Normalizes every object into a snapshot. Input order never matters: when the same object
+    /// (namespace/name) appears twice, the newer resourceVersion wins and the other is rejected.
+    public static func build(services: [KubeService], slices: [KubeEndpointSlice], node: NodeContext) -> ProxySnapshot {
+        var rejections: [Rejection] = []
+        let uniqueServices = deduplicate(services, kind: .service, meta: \.metadata, rejections: &rejections)
+        let uniqueSlices = deduplicate(slices, kind: .endpointSlice, meta: \.metadata, rejections: &rejections)
+        var ports: [ServicePortName: ServicePort] = [:]
+        ports.reserveCapacity(uniqueServices.count)
+        for service in uniqueServices {
+            let normalized = ServiceNormalizer.normalize(service)
+            rejections += normalized.rejections
+            for port in normalized.ports {
+                ports[port.name] = port
+            }
+        }
+        let endpoints = EndpointSliceNormalizer.normalize(uniqueSlices, nodeName: node.name)
+        rejections += endpoints.rejections
+        return ProxySnapshot(servicePorts: ports, endpoints: endpoints.endpoints, rejections: rejections.sorted())
+    }
+
+    /// One object per namespace/name: the highest resourceVersion (numeric when both are numbers),
+    /// then the highest uid; exact ties that still differ are all refused.
+    static func deduplicate<T: Hashable>(_ objects: [T], kind: Rejection.Kind, meta: KeyPath<T, KubeObjectMeta>,
+                                         rejections: inout [Rejection]) -> [T] {
+        var groups: [String: [T]] = [:]
+        groups.reserveCapacity(objects.count)
+        var order: [String] = []
+        for object in objects {
+            let key = object[keyPath: meta].qualifiedName
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(object)
+        }
+        guard groups.count != objects.count else { return objects }
+        var out: [T] = []
+        out.reserveCapacity(groups.count)
+        for key in order {
+            let group = groups[key]!
+            guard group.count > 1 else {
+                out.append(group[0])
+                continue
+            }
+            let ranked = group.sorted { newer($0[keyPath: meta], than: $1[keyPath: meta]) }
+            let best = ranked[0], bestMeta = best[keyPath: meta]
+            let tied = ranked.dropFirst().contains {
+                !newer(bestMeta, than: $0[keyPath: meta]) && $0 != best
+            }
+            if tied {
+                rejections.append(Rejection(kind: kind, object: key,
+                                            reason: "appears more than once with the same resourceVersion and uid"))
+                continue
+            }
+            out.append(best)
+            for other in ranked.dropFirst() where other != best {
+                rejections.append(Rejection(kind: kind, object: key, reason:
+                    "duplicate with resourceVersion \(quoted(other[keyPath: meta].resourceVersion)) ignored; "
+                    + "kept \(quoted(bestMeta.resourceVersion))"))
+            }
+        }
+        return out
+    }
+
+    /// Strictly newer by resourceVersion (numeric when both parse), then uid.
+    static func newer(_ a: KubeObjectMeta, than b: KubeObjectMeta) -> Bool {
+        if a.resourceVersion != b.resourceVersion {
+            if let x = UInt64(a.resourceVersion), let y = UInt64(b.resourceVersion) { return x > y }
+            return a.resourceVersion > b.resourceVersion
+        }
+        return a.uid > b.uid
+    }
+}

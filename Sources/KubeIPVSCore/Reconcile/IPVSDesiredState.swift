@@ -1,0 +1,136 @@
+/// The IPVS mode's desired kernel state, kept up to date one service at a time so a sync after a
+/// single EndpointSlice change costs O(that service), not O(cluster). Pure value type.
+///
+/// Contributions of every service port are reference-counted (two ports may share an address,
+/// a set member or, in conflict, a virtual server); what changed since the last `takeDirty()` is
+/// recorded so the daemon diffs and applies only that.
+public struct IPVSDesiredState: Sendable {
+    /// What changed since the last `takeDirty()`.
+    public struct Dirty: Sendable, Equatable {
+        public var virtualServers: Set<VirtualServerKey> = []
+        public var addresses: Set<IPAddress> = []
+        /// Set name → entries whose membership may have changed.
+        public var entries: [String: Set<IPSetEntry>] = [:]
+        public var companionRules = false
+
+        public var isEmpty: Bool {
+            virtualServers.isEmpty && addresses.isEmpty && entries.isEmpty && !companionRules
+        }
+    }
+
+    /// The winning virtual server per key (the first claimant in `PlannedVirtualServer` order).
+    public private(set) var table: IPVSTableState = [:]
+    public private(set) var portPlans: [ServicePortName: PortPlan] = [:]
+    private var portsByService: [ServiceName: [ServicePortName]] = [:]
+    private var claims: [VirtualServerKey: [PlannedVirtualServer]] = [:]
+    private var addressRefs: [IPAddress: Int] = [:]
+    private var entryRefs: [String: [IPSetEntry: Int]] = [:]
+    private var blockedRefs: [VirtualServerKey: Int] = [:]
+    private var dirty = Dirty()
+
+    public init() {}
+
+    /// Replaces everything a service contributed with `plans` (empty when the service is gone).
+    public mutating func replace(service: ServiceName, with plans: [PortPlan]) {
+        for name in portsByService[service] ?? [] {
+            if let old = portPlans.removeValue(forKey: name) { contribute(old, sign: -1) }
+        }
+        portsByService[service] = plans.isEmpty ? nil : plans.map(\.servicePort)
+        for plan in plans {
+            portPlans[plan.servicePort] = plan
+            contribute(plan, sign: 1)
+        }
+    }
+
+    /// Returns and clears what changed.
+    public mutating func takeDirty() -> Dirty {
+        defer { dirty = Dirty() }
+        return dirty
+    }
+
+    /// Addresses to bind on the dummy interface.
+    public var boundAddresses: Set<IPAddress> { Set(addressRefs.keys) }
+
+    /// Every planned set with its full membership (every known set, even empty).
+    public func ipsets() -> [String: IPSetState] {
+        var out: [String: IPSetState] = [:]
+        for family in [IPFamily.v4, .v6] {
+            for set in ProxyIPSet.allCases {
+                let spec = set.spec(family)
+                out[spec.name] = IPSetState(spec: spec, entries: Set(entryRefs[spec.name].map { Array($0.keys) } ?? []))
+            }
+        }
+        return out
+    }
+
+    /// The companion iptables-restore text for one family, from the current state.
+    public func companionRules(_ family: IPFamily, config: ProxyConfiguration) -> String {
+        let nonEmpty = Set(ProxyIPSet.allCases.filter { entryRefs[$0.name(family)]?.isEmpty == false })
+        let blocked = blockedRefs.keys.filter { $0.address.family == family }.sorted()
+        return IPVSCompanionRules.render(family: family, nonEmpty: nonEmpty, nodeAccessBlocked: blocked, config: config)
+    }
+
+    /// Health-check node ports and this node's ready endpoint count per service.
+    public func healthChecks() -> [HealthCheck] {
+        var byService: [ServiceName: (UInt16, Set<IPAddress>)] = [:]
+        for plan in portPlans.values {
+            guard let port = plan.healthCheckNodePort else { continue }
+            byService[plan.servicePort.service, default: (port, [])].1.formUnion(plan.localReadyAddresses)
+        }
+        return byService.map { HealthCheck(service: $0.key, nodePort: $0.value.0, localEndpoints: $0.value.1.count) }
+            .sorted()
+    }
+
+    /// Conflicting claims: virtual servers wanted by more than one service port (the loser is rejected).
+    public func conflicts() -> [Rejection] {
+        claims.values.filter { $0.count > 1 }.flatMap { list -> [Rejection] in
+            let sorted = list.sorted(), kept = sorted[0]
+            return sorted.dropFirst().map { vs in
+                Rejection(kind: .service, object: vs.servicePort.service.description, reason:
+                    "virtual server \(vs.key) (\(vs.role) of \(vs.servicePort)) is already planned as "
+                    + "\(kept.role) of \(kept.servicePort)")
+            }
+        }.sorted()
+    }
+
+    private mutating func contribute(_ plan: PortPlan, sign: Int) {
+        for vs in plan.virtualServers { claim(vs, sign: sign) }
+        for address in plan.boundAddresses {
+            if count(&addressRefs, address, sign) {
+                dirty.addresses.insert(address)
+                let member = IPSetMember(set: .ipvsIPs, family: address.family, entry: .ip(address))
+                countEntry(member, sign)
+            }
+        }
+        for member in plan.ipsetEntries { countEntry(member, sign) }
+        for key in plan.nodeAccessBlocked where count(&blockedRefs, key, sign) { dirty.companionRules = true }
+    }
+
+    private mutating func claim(_ vs: PlannedVirtualServer, sign: Int) {
+        var list = claims[vs.key] ?? []
+        if sign > 0 { list.append(vs) } else if let i = list.firstIndex(of: vs) { list.remove(at: i) }
+        claims[vs.key] = list.isEmpty ? nil : list
+        dirty.virtualServers.insert(vs.key)
+        if let winner = list.min() {
+            table[vs.key] = IPVSServiceState(server: winner.server, realServers: winner.realServers)
+        } else {
+            table[vs.key] = nil
+        }
+    }
+
+    private mutating func countEntry(_ member: IPSetMember, _ sign: Int) {
+        let name = member.set.name(member.family)
+        var refs = entryRefs[name] ?? [:]
+        let wasEmpty = refs.isEmpty
+        if count(&refs, member.entry, sign) { dirty.entries[name, default: []].insert(member.entry) }
+        if wasEmpty != refs.isEmpty { dirty.companionRules = true }
+        entryRefs[name] = refs
+    }
+
+    /// Adjusts a reference count; true when the key appeared or disappeared.
+    private func count<K: Hashable>(_ refs: inout [K: Int], _ key: K, _ sign: Int) -> Bool {
+        let n = (refs[key] ?? 0) + sign
+        refs[key] = n > 0 ? n : nil
+        return (sign > 0 && n == 1) || (sign < 0 && n == 0)
+    }
+}

@@ -1,0 +1,49 @@
+/// One virtual service as desired by a plan or as read from the kernel.
+public struct IPVSServiceState: Hashable, Sendable {
+    public var server: VirtualServer
+    public var realServers: [RealServerKey: RealServer]
+    /// Connection counters (observed state only; empty for desired state).
+    public var counters: [RealServerKey: RealServerCounters]
+
+    public init(server: VirtualServer, realServers: [RealServer] = [],
+                counters: [RealServerKey: RealServerCounters] = [:]) {
+        self.server = server
+        self.realServers = Dictionary(realServers.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        self.counters = counters
+    }
+}
+
+/// A whole IPVS table keyed by virtual server: the desired one (from a plan) or the observed one (a dump).
+public typealias IPVSTableState = [VirtualServerKey: IPVSServiceState]
+
+/// One change to the kernel's IPVS table, in the order the reconciler emits them.
+public enum IPVSChange: Hashable, Sendable, CustomStringConvertible {
+    case addService(VirtualServer)
+    case updateService(VirtualServer)
+    case deleteService(VirtualServerKey)
+    case addRealServer(VirtualServerKey, RealServer)
+    case updateRealServer(VirtualServerKey, RealServer)
+    case deleteRealServer(VirtualServerKey, RealServerKey)
+
+    /// ipvsadm-like spelling, for logs and golden tests: `-A -t 10.96.0.1:443 -s rr`.
+    public var description: String {
+        switch self {
+        case .addService(let s): "-A \(Self.flag(s.key)) \(Self.addr(s.key)) -s \(s.scheduler)\(Self.persist(s))"
+        case .updateService(let s): "-E \(Self.flag(s.key)) \(Self.addr(s.key)) -s \(s.scheduler)\(Self.persist(s))"
+        case .deleteService(let k): "-D \(Self.flag(k)) \(Self.addr(k))"
+        case .addRealServer(let k, let r): "-a \(Self.flag(k)) \(Self.addr(k)) -r \(r.key) -m -w \(r.weight)"
+        case .updateRealServer(let k, let r): "-e \(Self.flag(k)) \(Self.addr(k)) -r \(r.key) -m -w \(r.weight)"
+        case .deleteRealServer(let k, let r): "-d \(Self.flag(k)) \(Self.addr(k)) -r \(r)"
+        }
+    }
+
+    private static func flag(_ k: VirtualServerKey) -> String {
+        switch k.proto {
+        case .tcp: "-t"
+        case .udp: "-u"
+        case .sctp: "--sctp-service"
+        }
+    }
+    private static func addr(_ k: VirtualServerKey) -> String { "\(k.address.bracketed):\(k.port)" }
+    private static func persist(_ s: VirtualServer) -> String { s.persistenceTimeout.map { " -p \($0)" } ?? "" }
+}

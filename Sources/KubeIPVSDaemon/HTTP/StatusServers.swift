@@ -1,0 +1,41 @@
+import Hummingbird
+import KubeIPVSCore
+import Logging
+
+/// Builds the daemon's HTTP applications: healthz (kube-proxy semantics) and Prometheus metrics.
+public enum StatusServers {
+    /// `/healthz` (200 healthy / 503 not), `/livez` (200 while the process serves).
+    public static func healthz(address: BindAddress, health: HealthState, logger: Logger) -> some ApplicationProtocol {
+        let router = Router()
+        router.get("healthz") { _, _ -> Response in
+            json(health.isHealthy() ? .ok : .serviceUnavailable, health.body())
+        }
+        router.get("livez") { _, _ -> Response in json(.ok, health.body()) }
+        return Application(router: router, configuration: .init(address: .hostname(address.host, port: address.port)),
+                           logger: logger)
+    }
+
+    /// `/metrics` (Prometheus text), `/proxyMode` (the active mode, as kube-proxy answers it).
+    public static func metrics(address: BindAddress, metrics: DaemonMetrics, mode: @escaping @Sendable () -> ProxyMode,
+                               logger: Logger) -> some ApplicationProtocol {
+        let router = Router()
+        router.get("metrics") { _, _ -> Response in
+            text(.ok, metrics.render(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        }
+        router.get("proxyMode") { _, _ -> Response in text(.ok, mode().rawValue, contentType: "text/plain") }
+        return Application(router: router, configuration: .init(address: .hostname(address.host, port: address.port)),
+                           logger: logger)
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ body: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    static func text(_ status: HTTPResponse.Status, _ body: String, contentType: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = contentType
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}

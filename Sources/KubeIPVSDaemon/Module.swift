@@ -1,1 +1,0 @@
-// KubeIPVSDaemon placeholder until its module lands.

@@ -1,0 +1,105 @@
+import KubeIPVSCore
+import Prometheus
+
+/// Every metric the daemon exports, created once with fixed labels. Names and meanings follow
+/// kube-proxy's (`pkg/proxy/metrics`) where one exists; `kubeipvs_*` are ours.
+public final class DaemonMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+
+    /// kubeproxy_sync_proxy_rules_duration_seconds: time of one sync, any kind.
+    public let syncDuration: DurationHistogram
+    /// kubeproxy_sync_full_proxy_rules_duration_seconds / kubeproxy_sync_partial_proxy_rules_duration_seconds.
+    public let fullSyncDuration: DurationHistogram
+    public let partialSyncDuration: DurationHistogram
+    /// kubeproxy_network_programming_duration_seconds: from an object change arriving to the kernel having it.
+    public let networkProgrammingDuration: DurationHistogram
+    /// kubeproxy_sync_proxy_rules_last_timestamp_seconds: unix time of the last successful sync.
+    public let lastSyncTimestamp: Gauge
+    /// kubeproxy_sync_proxy_rules_last_queued_timestamp_seconds: unix time a change was last queued.
+    public let lastQueuedTimestamp: Gauge
+    /// kubeproxy_sync_proxy_rules_service_changes_pending / _total, endpoint likewise.
+    public let serviceChangesPending: Gauge
+    public let serviceChangesTotal: Counter
+    public let endpointChangesPending: Gauge
+    public let endpointChangesTotal: Counter
+    /// kubeproxy_sync_proxy_rules_iptables_restore_failures_total.
+    public let iptablesRestoreFailures: Counter
+    /// kubeipvs_sync_failures_total: syncs that did not fully apply.
+    public let syncFailures: Counter
+    /// kubeipvs_rejected_objects: objects currently refused by the planner, by kind.
+    public let rejectedServices: Gauge
+    public let rejectedEndpointSlices: Gauge
+    public let rejectedManifests: Gauge
+    /// kubeipvs_proxy_mode{mode}: 1 for the active mode, 0 for the other.
+    public let modeIPVS: Gauge
+    public let modeIptables: Gauge
+    /// kubeipvs_ipvs_fallback: 1 when IPVS was wanted but iptables runs because IPVS is unusable.
+    public let ipvsFallback: Gauge
+    /// kubeipvs_virtual_servers / kubeipvs_real_servers: size of the programmed table.
+    public let virtualServers: Gauge
+    public let realServers: Gauge
+    /// kubeipvs_real_servers_draining: TCP real servers at weight 0 waiting for connections to end.
+    public let drainingRealServers: Gauge
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        let buckets: [Duration] = [0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512,
+                                   1.024, 2.048, 4.096, 8.192, 16.384].map { .milliseconds(Int64($0 * 1000)) }
+        let r = registry
+        syncDuration = r.makeDurationHistogram(name: "kubeproxy_sync_proxy_rules_duration_seconds", buckets: buckets,
+                                               help: "SyncProxyRules latency in seconds")
+        fullSyncDuration = r.makeDurationHistogram(name: "kubeproxy_sync_full_proxy_rules_duration_seconds",
+                                                   buckets: buckets, help: "Full SyncProxyRules latency in seconds")
+        partialSyncDuration = r.makeDurationHistogram(name: "kubeproxy_sync_partial_proxy_rules_duration_seconds",
+                                                      buckets: buckets, help: "Partial SyncProxyRules latency in seconds")
+        networkProgrammingDuration = r.makeDurationHistogram(
+            name: "kubeproxy_network_programming_duration_seconds", buckets: buckets,
+            help: "In Cluster Network Programming Latency in seconds")
+        lastSyncTimestamp = r.makeGauge(name: "kubeproxy_sync_proxy_rules_last_timestamp_seconds",
+                                        help: "The last time proxy rules were successfully synced")
+        lastQueuedTimestamp = r.makeGauge(name: "kubeproxy_sync_proxy_rules_last_queued_timestamp_seconds",
+                                          help: "The last time a sync of proxy rules was queued")
+        serviceChangesPending = r.makeGauge(name: "kubeproxy_sync_proxy_rules_service_changes_pending",
+                                            help: "Pending proxy rules Service changes")
+        serviceChangesTotal = r.makeCounter(name: "kubeproxy_sync_proxy_rules_service_changes_total",
+                                            help: "Cumulative proxy rules Service changes")
+        endpointChangesPending = r.makeGauge(name: "kubeproxy_sync_proxy_rules_endpoint_changes_pending",
+                                             help: "Pending proxy rules Endpoint changes")
+        endpointChangesTotal = r.makeCounter(name: "kubeproxy_sync_proxy_rules_endpoint_changes_total",
+                                             help: "Cumulative proxy rules Endpoint changes")
+        iptablesRestoreFailures = r.makeCounter(name: "kubeproxy_sync_proxy_rules_iptables_restore_failures_total",
+                                                help: "Cumulative proxy iptables restore failures")
+        syncFailures = r.makeCounter(name: "kubeipvs_sync_failures_total", help: "Syncs that did not fully apply")
+        rejectedServices = r.makeGauge(name: "kubeipvs_rejected_objects", labels: [("kind", "Service")],
+                                       help: "Objects currently rejected by the planner")
+        rejectedEndpointSlices = r.makeGauge(name: "kubeipvs_rejected_objects", labels: [("kind", "EndpointSlice")],
+                                             help: "Objects currently rejected by the planner")
+        rejectedManifests = r.makeGauge(name: "kubeipvs_rejected_objects", labels: [("kind", "Manifest")],
+                                        help: "Objects currently rejected by the planner")
+        modeIPVS = r.makeGauge(name: "kubeipvs_proxy_mode", labels: [("mode", "ipvs")], help: "Active proxy mode")
+        modeIptables = r.makeGauge(name: "kubeipvs_proxy_mode", labels: [("mode", "iptables")], help: "Active proxy mode")
+        ipvsFallback = r.makeGauge(name: "kubeipvs_ipvs_fallback",
+                                   help: "1 when IPVS mode was requested but the iptables fallback runs")
+        virtualServers = r.makeGauge(name: "kubeipvs_virtual_servers", help: "Programmed IPVS virtual servers")
+        realServers = r.makeGauge(name: "kubeipvs_real_servers", help: "Programmed IPVS real servers")
+        drainingRealServers = r.makeGauge(name: "kubeipvs_real_servers_draining",
+                                          help: "TCP real servers at weight 0 waiting for their connections to end")
+    }
+
+    /// Records the active mode and whether it is a fallback.
+    public func setMode(_ mode: ProxyMode, fallback: Bool) {
+        modeIPVS.set(to: mode == .ipvs ? 1 : 0)
+        modeIptables.set(to: mode == .iptables ? 1 : 0)
+        ipvsFallback.set(to: fallback ? 1 : 0)
+    }
+
+    /// Records the current rejections by kind.
+    public func setRejections(_ rejections: [Rejection]) {
+        rejectedServices.set(to: Double(rejections.filter { $0.kind == .service }.count))
+        rejectedEndpointSlices.set(to: Double(rejections.filter { $0.kind == .endpointSlice }.count))
+        rejectedManifests.set(to: Double(rejections.filter { $0.kind == .manifest }.count))
+    }
+
+    /// Prometheus text exposition of every metric.
+    public func render() -> String { registry.emitToString() }
+}

@@ -1,1 +1,0 @@
-// KubeIPVSIptables placeholder until its module lands.

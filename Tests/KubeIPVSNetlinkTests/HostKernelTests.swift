@@ -1,0 +1,106 @@
+import CNetlink
+import Glibc
+import KubeIPVSCore
+import KubeIPVSKernel
+@testable import KubeIPVSNetlink
+import KubeIPVSTesting
+import Testing
+
+/// Against this host's kernel, which has generic netlink but no ip_vs (the real-kernel IPVS tier runs in the
+/// guest): the family lookup fails with the kernel's own ENOENT, and everything built on it reports that.
+@Suite struct HostKernelTests {
+    static let ipvsLoaded = access("/proc/net/ip_vs", F_OK) == 0
+
+    @Test(.enabled(if: !ipvsLoaded, "ip_vs is loaded on this host"))
+    func missingFamilyIsNotFoundWithENOENT() async {
+        let ipvs = NetlinkIPVS()
+        do {
+            try await ipvs.open()
+            Issue.record("resolving IPVS succeeded on a host without ip_vs")
+        } catch {
+            #expect(error.code == .notFound)
+            #expect(error.errno == ENOENT)
+            #expect(error.operation == "CTRL_CMD_GETFAMILY")
+            #expect(error.target == "IPVS")
+            #expect("\(error)".contains("ip_vs kernel module is not loaded"))
+        }
+    }
+
+    @Test(.enabled(if: !ipvsLoaded, "ip_vs is loaded on this host"))
+    func everyOperationOfABatchReportsTheMissingFamily() async {
+        let key = VirtualServerKey(address: IPAddress("10.96.0.1")!, proto: .tcp, port: 80)
+        let results = await NetlinkIPVS().apply([.addVirtualServer(VirtualServer(key: key, scheduler: .roundRobin)),
+                                                 .deleteVirtualServer(key)])
+        #expect(results.map { $0.error?.errno } == [ENOENT, ENOENT])
+        #expect(results.map { $0.error?.operation } == ["IPVS_CMD_NEW_SERVICE", "IPVS_CMD_DEL_SERVICE"])
+    }
+
+    @Test(.enabled(if: !ipvsLoaded, "ip_vs is loaded on this host"))
+    func dumpsThrowTheMissingFamily() async {
+        await #expect(throws: KernelError.self) { try await NetlinkIPVS().table() }
+    }
+
+    @Test(.enabled(if: !ipvsLoaded, "ip_vs is loaded on this host"))
+    func probeReportsIPVSMissing() async {
+        guard case .ipvsMissing(let error) = await IPVSProbe.run(scheduler: .roundRobin) else {
+            Issue.record("probe did not report ipvsMissing")
+            return
+        }
+        #expect(error.errno == ENOENT)
+    }
+}
+
+/// The probe's dummy virtual server logic, on the fake.
+@Suite struct IPVSProbeTests {
+    @Test func availableWhenTheSchedulerLoadsAndNothingIsLeftBehind() async throws {
+        let fake = FakeIPVS()
+        #expect(await IPVSProbe.run(scheduler: .maglevHashing, on: fake) == .available)
+        #expect(await fake.virtualServers() == [])
+        #expect(await fake.log.map(\.operationName) == ["IPVS_CMD_NEW_SERVICE", "IPVS_CMD_DEL_SERVICE"])
+    }
+
+    @Test func schedulerMissingIsENOENT() async {
+        let result = await IPVSProbe.run(scheduler: .twoRandomChoices, on: FakeIPVS())
+        guard case .schedulerMissing(.twoRandomChoices, let error) = result else {
+            Issue.record("got \(result)")
+            return
+        }
+        #expect(error.errno == ENOENT)
+    }
+
+    @Test func aLeftoverDummyIsReplaced() async throws {
+        let fake = FakeIPVS()
+        try await fake.addVirtualServer(VirtualServer(key: IPVSProbe.dummyVirtualServer, scheduler: .roundRobin))
+        #expect(await IPVSProbe.run(scheduler: .sourceHashing, on: fake) == .available)
+        #expect(await fake.virtualServers() == [])
+        #expect(IPVSProbe.dummyVirtualServer.description == "198.51.100.0:20000/TCP")
+    }
+}
+
+/// The socket layer against the host kernel's generic netlink (no ip_vs needed).
+@Suite struct GenlSocketTests {
+    @Test func aRequestTheKernelNeverAnswersTimesOut() throws {
+        let socket = try GenlSocket(receiveTimeout: .milliseconds(200), bufferBytes: 1 << 16)
+        // Without NLM_F_REQUEST the kernel drops the message silently (no ACK, no error).
+        let message = try GenlMessage(family: UInt16(GENL_ID_CTRL), command: UInt8(CTRL_CMD_GETFAMILY), flags: 0,
+                                      seq: 1, operation: "CTRL_CMD_GETFAMILY")
+        try socket.send(message.bytes)
+        let start = ContinuousClock.now
+        do {
+            _ = try socket.receive()
+            Issue.record("received an answer to a message the kernel ignores")
+        } catch {
+            #expect(error.code == .timeout)
+            #expect(error.errno == nil)
+        }
+        let waited = ContinuousClock.now - start
+        #expect(waited >= .milliseconds(150) && waited < .seconds(2))
+    }
+
+    @Test func theSocketSizesItsBuffersAndHasAPort() throws {
+        let socket = try GenlSocket(receiveTimeout: .seconds(1), bufferBytes: 1 << 20)
+        #expect(socket.portID != 0)
+        #expect(socket.receiveBufferLimit >= 1 << 16)
+        #expect(socket.sendBufferLimit >= 1 << 16)
+    }
+}

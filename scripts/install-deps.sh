@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages kube-ipvs builds, runs and tests with (idempotent; needs root).
+#   build:  libnl-3-dev libnl-genl-3-dev libipset-dev pkg-config
+#   run:    ipset iptables conntrack iproute2 kmod
+#   tests:  ipvsadm (guest cross-checks only), python3/curl (test servers and clients),
+#           linux-image-amd64 qemu-system-x86 busybox-static cpio xz-utils lz4 file (the qemu guest
+#           that boots a kernel with ip_vs, which this host kernel lacks)
+set -euo pipefail
+packages=(libnl-3-dev libnl-genl-3-dev libipset-dev pkg-config
+          ipset iptables conntrack iproute2 kmod
+          ipvsadm python3 curl
+          linux-image-amd64 qemu-system-x86 busybox-static cpio gzip xz-utils lz4 file)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
