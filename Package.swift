@@ -17,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // libnl-3 + libnl-genl-3 (+ kernel uapi headers). libnl-genl-3.0.pc requires libnl-3.0.
@@ -31,6 +34,21 @@ let package = Package(
         // Object sources: manifest files (YAML/JSON) and, later, the API server.
         .target(name: "KubeIPVSSources", dependencies: [
             "KubeIPVSCore", .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // An in-memory kube-apiserver for tests and the guest: list/watch/bookmarks/410, mutations, faults.
+        .target(name: "KubeIPVSTestAPIServer", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "kube-ipvs-test-apiserver", dependencies: [
+            "KubeIPVSTestAPIServer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Kernel capability protocols (IPVSControl, IPSetControl, LinkAddressControl) and the applier.
