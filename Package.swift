@@ -35,6 +35,11 @@ let package = Package(
         .target(name: "KubeIPVSSources", dependencies: [
             "KubeIPVSCore", .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         // An in-memory kube-apiserver for tests and the guest: list/watch/bookmarks/410, mutations, faults.
         .target(name: "KubeIPVSTestAPIServer", dependencies: [

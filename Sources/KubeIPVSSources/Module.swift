@@ -1,1 +1,0 @@
-// KubeIPVSSources placeholder until its module lands.
