@@ -85,7 +85,12 @@ let package = Package(
 
         .testTarget(name: "KubeIPVSCoreTests", dependencies: ["KubeIPVSCore", "KubeIPVSSources"],
                     resources: [.copy("Golden")]),
-        .testTarget(name: "KubeIPVSSourcesTests", dependencies: ["KubeIPVSSources", "KubeIPVSCore"]),
+        .testTarget(name: "KubeIPVSSourcesTests", dependencies: [
+            "KubeIPVSSources", "KubeIPVSCore", "KubeIPVSTestAPIServer",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ], resources: [.copy("Fixtures")]),
         .testTarget(name: "KubeIPVSNetlinkTests", dependencies: [
             "KubeIPVSNetlink", "KubeIPVSKernel", "KubeIPVSTesting", "KubeIPVSCore", "CKubeIPVSShim",
         ]),
