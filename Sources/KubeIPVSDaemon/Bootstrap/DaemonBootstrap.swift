@@ -74,7 +74,7 @@ public enum DaemonBootstrap {
         let kernel = IPVSProxier.Kernel(
             ipvs: ipvs, ipsets: try LibIPSet(), links: links,
             restoreRules: { family, text in
-                try await IptablesRestore(backend: backend, family: family).restore(text)
+                try await IPVSCompanionApplier(backend: backend).apply(family: family, text: text)
             })
         return IPVSProxier(kernel: kernel, config: options.proxy, logger: logger)
     }
