@@ -13,13 +13,13 @@ public enum IPVSPlanner {
     /// The whole plan: `merge` of `planPort` for every service port of the snapshot.
     public static func plan(_ snapshot: ProxySnapshot, node: NodeContext, config: ProxyConfiguration) -> IPVSPlan {
         let context = PlanningContext(node: node, config: config)
-        var ports: [PortPlan] = []
-        ports.reserveCapacity(snapshot.servicePorts.count)
+        // Same as merge(ports.map(planPort)), without keeping every PortPlan alive at once.
+        var merger = PlanMerger(capacity: snapshot.servicePorts.count)
         for port in snapshot.servicePorts.values {
             var builder = PortPlanBuilder(port: port, context: context)
-            ports.append(builder.build(snapshot.selection(for: port)))
+            merger.add(builder.build(snapshot.selection(for: port)))
         }
-        return merge(ports, rejections: snapshot.rejections, config: config)
+        return merger.finish(rejections: snapshot.rejections, config: config)
     }
 
     /// The plan for one service port, so a sync can re-plan only the ports that changed and
@@ -72,37 +72,54 @@ struct PlanMerger {
         var plan = IPVSPlan()
         var refused = rejections
         plan.virtualServers = resolveConflicts(&refused)
-        plan.boundAddresses = sortedUnique(bound)
+        sortUnique(&bound)
+        plan.boundAddresses = bound
         for family in [IPFamily.v4, .v6] {
             for set in ProxyIPSet.allCases {
-                var members = entries[PlanMerger.slot(set, family)]
-                if set == .ipvsIPs { members = bound.filter { $0.family == family }.map { .ip($0) } }
-                plan.ipsets.append(PlannedIPSet(set: set, ipFamily: family, entries: sortedUnique(members)))
+                let slot = PlanMerger.slot(set, family)
+                if set == .ipvsIPs {
+                    entries[slot] = plan.boundAddresses.filter { $0.family == family }.map { .ip($0) }
+                }
+                sortUnique(&entries[slot])
+                plan.ipsets.append(PlannedIPSet(set: set, ipFamily: family, entries: entries[slot]))
+                entries[slot] = []
             }
         }
         plan.ipsets.sort { $0.spec.name < $1.spec.name }
-        let blockedKeys = sortedUnique(blocked)
+        sortUnique(&blocked)
+        let blockedKeys = blocked
         plan.companionRules = companion(.v4, plan.ipsets, blockedKeys, config)
         plan.companionRulesIPv6 = companion(.v6, plan.ipsets, blockedKeys, config)
         plan.healthChecks = health.map { HealthCheck(service: $0.key, nodePort: $0.value.port,
                                                      localEndpoints: $0.value.addresses.count) }.sorted()
-        plan.rejections = sortedUnique(refused)
+        sortUnique(&refused)
+        plan.rejections = refused
         return plan
     }
 
     /// Sorted virtual servers with one per key; the losers of a conflict become rejections.
     func resolveConflicts(_ rejections: inout [Rejection]) -> [PlannedVirtualServer] {
-        let sorted = virtualServers.sorted()
+        // Sort indices by plain-data keys: moving the servers themselves costs retains per swap.
+        let keys = virtualServers.map { ($0.server.key, $0.role.rank) }
+        let order = virtualServers.indices.sorted { a, b in
+            let x = keys[a], y = keys[b]
+            if x.0 != y.0 { return x.0 < y.0 }
+            if x.1 != y.1 { return x.1 < y.1 }
+            return virtualServers[a].servicePort < virtualServers[b].servicePort
+        }
         var out: [PlannedVirtualServer] = []
-        out.reserveCapacity(sorted.count)
-        for vs in sorted {
-            if let kept = out.last, kept.key == vs.key {
+        out.reserveCapacity(order.count)
+        var previous: Int?
+        for i in order {
+            if let p = previous, keys[p].0 == keys[i].0 {
+                let vs = virtualServers[i], kept = virtualServers[p]
                 rejections.append(Rejection(kind: .service, object: vs.servicePort.service.description, reason:
                     "virtual server \(vs.key) (\(vs.role) of \(vs.servicePort)) is already planned as "
                     + "\(kept.role) of \(kept.servicePort)"))
                 continue
             }
-            out.append(vs)
+            previous = i
+            out.append(virtualServers[i])
         }
         return out
     }
