@@ -110,3 +110,28 @@ import Testing
         #expect(plan.ipset(named: "KUBE-HEALTH-CHECK-NODE-PORT")?.entries == [.port(32000)])
     }
 }
+
+/// `--nodeport-addresses` selection.
+@Suite struct NodePortAddressTests {
+    static let node = NodeContext(name: "n", localAddresses: [
+        LocalAddress(interface: "eth0", address: IPAddress("10.0.0.10")!),
+        LocalAddress(interface: "eth0", address: IPAddress("fe80::1")!),
+        LocalAddress(interface: "eth0", address: IPAddress("2001:db8::10")!),
+        LocalAddress(interface: "eth1", address: IPAddress("169.254.1.1")!),
+        LocalAddress(interface: "lo", address: IPAddress("127.0.0.1")!),
+        LocalAddress(interface: "lo", address: IPAddress("::1")!),
+        LocalAddress(interface: "kube-ipvs0", address: IPAddress("10.96.0.1")!),
+        LocalAddress(interface: "eth2", address: IPAddress("10.0.0.10")!),
+    ], primaryIPs: [IPAddress("10.0.0.10")!, IPAddress("2001:db8::10")!])
+
+    @Test func selections() {
+        func addresses(_ mode: NodePortAddresses) -> [String] {
+            IPVSPlanner.nodePortAddresses(node: Self.node, config: ProxyConfiguration(nodePortAddresses: mode))
+                .map(\.description)
+        }
+        #expect(addresses(.all) == ["10.0.0.10", "169.254.1.1", "2001:db8::10"])
+        #expect(addresses(.cidrs([CIDR("10.0.0.0/8")!, CIDR("127.0.0.0/8")!, CIDR("fe80::/10")!]))
+                == ["10.0.0.10", "fe80::1"])
+        #expect(addresses(.primary) == ["10.0.0.10", "2001:db8::10"])
+    }
+}

@@ -30,6 +30,14 @@ public enum IPVSPlanner {
         return builder.build(selection)
     }
 
+    /// The addresses NodePort virtual servers listen on for this node and configuration (sorted):
+    /// `.all` is every local address except loopback, IPv6 link-local and the dummy interface's;
+    /// `.cidrs` those inside the prefixes (never loopback); `.primary` the node's primary IPs.
+    public static func nodePortAddresses(node: NodeContext, config: ProxyConfiguration) -> [IPAddress] {
+        let context = PlanningContext(node: node, config: config)
+        return context.nodePortAddressesV4 + context.nodePortAddressesV6
+    }
+
     /// Combines port plans (any order) into one plan. When two service ports claim the same virtual
     /// server, the first by (role: clusterIP, externalIP, loadBalancer, nodePort; then service port
     /// name) keeps it and the other gets a rejection.

@@ -10,6 +10,7 @@
 public enum EndpointSliceNormalizer {
     /// The API's own limit; more is garbage.
     public static let maxEndpoints = 1000
+    /// More ports than this in one slice is treated as garbage.
     public static let maxPorts = 100
     /// Slices with these labels are not for a proxy (kube-proxy's informer filters them out).
     public static let ignoredLabels = ["service.kubernetes.io/headless", ServiceNormalizer.serviceProxyNameLabel]

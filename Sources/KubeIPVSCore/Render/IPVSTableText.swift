@@ -1,10 +1,13 @@
 /// One virtual service as `ipvsadm -Ln` lists it: settings, real servers and their counters.
 public struct IPVSTableService: Hashable, Sendable {
+    /// The virtual service settings (key, scheduler, persistence).
     public var server: VirtualServer
+    /// Its real servers (any order; rendered in ipvsadm order).
     public var realServers: [RealServer]
     /// Observed connection counters; a real server without an entry shows 0.
     public var counters: [RealServerKey: RealServerCounters]
 
+    /// Creates a value from its parts.
     public init(server: VirtualServer, realServers: [RealServer], counters: [RealServerKey: RealServerCounters] = [:]) {
         self.server = server
         self.realServers = realServers
@@ -15,9 +18,7 @@ public struct IPVSTableService: Hashable, Sendable {
 /// Renders an IPVS table exactly as `ipvsadm -Ln` prints it (ipvsadm.c `list_all`, `print_title`,
 /// `print_service_entry` with FMT_NUMERIC), so planned and observed tables compare as text.
 ///
-/// Order: services by family, protocol number, address, port; real servers by address, port
-/// (libipvs `ipvs_cmp_services`/`ipvs_cmp_dests`). ipvsadm compares addresses with a signed int
-/// subtraction that misorders addresses more than 2^31 apart; we use the true numeric order.
+/// Order: as ipvsadm sorts (see `IPVSAdmOrder`), so a planned table and the kernel's compare as text.
 public enum IPVSTableText {
     /// `IP Virtual Server version 1.2.1 (size=4096)` and the two column-title lines.
     public static func header(version: String = "1.2.1", connectionTableSize: Int = 4096) -> String {
@@ -26,14 +27,14 @@ public enum IPVSTableText {
             + "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
     }
 
+    /// The whole table: header, then each service with its real servers.
     public static func render(_ services: [IPVSTableService], version: String = "1.2.1",
                               connectionTableSize: Int = 4096) -> String {
         var out = TextBuffer(capacity: 256 + services.reduce(0) { $0 + 40 + 72 * $1.realServers.count })
         out.append(header(version: version, connectionTableSize: connectionTableSize))
-        for service in services.sorted(by: { ipvsadmOrder($0.server.key, $1.server.key) }) {
+        for service in IPVSAdmOrder.services(services) {
             writeService(service.server, to: &out)
-            let realServers = isStrictlySorted(service.realServers) ? service.realServers : service.realServers.sorted()
-            for rs in realServers {
+            for rs in IPVSAdmOrder.realServers(service.realServers) {
                 writeRealServer(rs, service.counters[rs.key] ?? RealServerCounters(), to: &out)
             }
         }
@@ -100,13 +101,5 @@ public enum IPVSTableText {
         out.appendDecimal(counters.inactiveConnections)
         out.pad(from: start, to: 10)
         out.append(byte: UInt8(ascii: "\n"))
-    }
-
-    /// ipvsadm's service order: family (AF_INET before AF_INET6), protocol number, address, port.
-    static func ipvsadmOrder(_ a: VirtualServerKey, _ b: VirtualServerKey) -> Bool {
-        if a.address.family != b.address.family { return a.address.family < b.address.family }
-        if a.proto != b.proto { return a.proto.number < b.proto.number }
-        if a.address != b.address { return a.address < b.address }
-        return a.port < b.port
     }
 }
