@@ -109,7 +109,7 @@ let package = Package(
             "KubeIPVSIptables", "KubeIPVSCore", "KubeIPVSSources", "KubeIPVSTesting",
         ]),
         .testTarget(name: "KubeIPVSDaemonTests", dependencies: [
-            "KubeIPVSDaemon", "KubeIPVSTesting", "KubeIPVSCore", "KubeIPVSSources",
+            "KubeIPVSDaemon", "KubeIPVSTesting", "KubeIPVSCore", "KubeIPVSSources", "KubeIPVSTestAPIServer",
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -32,8 +32,11 @@ public struct ServedResource: Sendable, Hashable, CustomStringConvertible {
     /// Core v1 Nodes (cluster-scoped).
     public static let nodes = ServedResource(group: "", version: "v1", plural: "nodes", kind: "Node",
                                              namespaced: false)
+    /// Core v1 Events (what the proxy reports, e.g. its fallback to iptables).
+    public static let events = ServedResource(group: "", version: "v1", plural: "events", kind: "Event",
+                                              namespaced: true)
     /// Every served resource.
-    public static let all: [ServedResource] = [.services, .endpointSlices, .nodes]
+    public static let all: [ServedResource] = [.services, .endpointSlices, .nodes, .events]
 
     /// The resource whose objects have this `kind`, if served.
     public static func forKind(_ kind: String) -> ServedResource? { all.first { $0.kind == kind } }

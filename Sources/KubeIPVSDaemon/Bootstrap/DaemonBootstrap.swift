@@ -3,6 +3,7 @@ import KubeIPVSCore
 import KubeIPVSIptables
 import KubeIPVSKernel
 import KubeIPVSNetlink
+import KubeIPVSSources
 import Logging
 import ServiceLifecycle
 
@@ -32,6 +33,10 @@ public enum DaemonBootstrap {
             proxier = makeIptablesProxier(options: options, nodeName: nodeName, backend: backend.backend, logger: logger)
         }
         let source = try ObjectSources.make(options: options, nodeName: nodeName, logger: logger)
+        if selection.fallback, let api = source as? APIServerSource {
+            await api.report(NodeEvent(node: nodeName, reason: "IPVSUnavailable",
+                                       message: "kube-ipvs falls back to the iptables proxier: \(selection.reason)"))
+        }
         let health = HealthState(timeout: TimeInterval(Double(options.syncPeriod.components.seconds) * 2))
         let checks = HealthCheckNodePorts(logger: logger)
         let daemon = ProxyDaemon(

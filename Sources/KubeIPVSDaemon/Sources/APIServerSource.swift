@@ -19,6 +19,16 @@ public struct APIServerSource: ObjectSource {
 
     public var name: String { "api \(client.configuration.server)" }
 
+    /// Publishes an Event about this node; a refusal is logged, never fatal.
+    public func report(_ event: NodeEvent) async {
+        do {
+            try await client.create(event)
+            logger.info("event published", metadata: ["event.reason": "\(event.reason)"])
+        } catch {
+            logger.warning("cannot publish event", metadata: ["event.reason": "\(event.reason)", "error": "\(error)"])
+        }
+    }
+
     public func run(_ sink: @escaping @Sendable (ObjectEvent) async -> Void) async throws {
         let services = Reflector<KubeService>(client: client, resource: .services,
                                               configuration: .init(listOptions: .proxied), logger: logger)
