@@ -1,1 +1,0 @@
-// KubeIPVSTesting placeholder until its module lands.
