@@ -1,35 +1,28 @@
 import Foundation
+import KubeIPVSIptables
 
 /// A background process a ``NetnsLab`` started in one of its namespaces (a pod server, a daemon
 /// under test). Its stdout and stderr go to a log file in the lab's folder.
-public final class LabProcess: @unchecked Sendable {
-    // @unchecked: `Process` is thread-safe for the calls used here (isRunning, terminationStatus,
-    // processIdentifier); nothing else is mutable.
+public final class LabProcess: Sendable {
     /// The log file (stdout and stderr).
     public let logPath: String
-    private let process: Process
+    private let child: ChildProcess
 
     init(executable: String, arguments: [String], logPath: String, environment: [String: String]?) throws {
         self.logPath = logPath
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch {
+        do {
+            child = try ChildProcess(executable: executable, arguments: arguments, environment: environment,
+                                     stdout: .file(logPath), stderr: .file(logPath))
+        } catch {
             throw LabError(message: "start \(arguments.joined(separator: " ")): \(error)")
         }
     }
 
     /// The process id (`ip netns exec` execs the command, so this is the command itself).
-    public var pid: Int32 { process.processIdentifier }
+    public var pid: Int32 { child.pid }
 
     /// Whether it still runs.
-    public var isRunning: Bool { process.isRunning }
+    public var isRunning: Bool { child.poll() == nil }
 
     /// What it wrote so far.
     public func log() -> String {
@@ -40,16 +33,16 @@ public final class LabProcess: @unchecked Sendable {
     /// ended it), nil when it still runs.
     public func wait(timeout: Duration) -> Int32? {
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning, ContinuousClock.now < deadline { usleep(20_000) }
-        return process.isRunning ? nil : process.terminationStatus
+        while child.poll() == nil, ContinuousClock.now < deadline { usleep(20_000) }
+        return child.poll()
     }
 
     /// Sends `signal` (SIGTERM by default) and waits up to `timeout`; SIGKILL after that. Returns the
     /// exit status, or nil when it had to be killed.
     @discardableResult
     public func stop(signal: Int32 = SIGTERM, timeout: Duration = .seconds(5)) -> Int32? {
-        guard process.isRunning else { return process.terminationStatus }
-        Foundation.kill(pid, signal)
+        if let status = child.poll() { return status }
+        child.signal(signal)
         if let status = wait(timeout: timeout) { return status }
         kill()
         return nil
@@ -57,8 +50,8 @@ public final class LabProcess: @unchecked Sendable {
 
     /// SIGKILL and wait for the exit.
     func kill() {
-        guard process.isRunning else { return }
-        Foundation.kill(pid, SIGKILL)
-        process.waitUntilExit()
+        guard child.poll() == nil else { return }
+        child.signal(SIGKILL)
+        _ = child.wait()
     }
 }
