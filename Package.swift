@@ -71,8 +71,8 @@ let package = Package(
         .target(name: "KubeIPVSIptables", dependencies: [
             "KubeIPVSKernel", "KubeIPVSCore", .product(name: "Logging", package: "swift-log"),
         ]),
-        // Fakes with kernel semantics, for tests.
-        .target(name: "KubeIPVSTesting", dependencies: ["KubeIPVSKernel", "KubeIPVSCore"]),
+        // Fakes with kernel semantics, and network-namespace labs, for tests and benchmarks.
+        .target(name: "KubeIPVSTesting", dependencies: ["KubeIPVSKernel", "KubeIPVSCore", "KubeIPVSIptables"]),
         .target(name: "KubeIPVSDaemon", dependencies: [
             "KubeIPVSCore", "KubeIPVSSources", "KubeIPVSKernel", "KubeIPVSNetlink", "KubeIPVSIptables",
             .product(name: "Logging", package: "swift-log"),
