@@ -12,8 +12,8 @@ import Testing
     static let ipvsLoaded = access("/proc/net/ip_vs", F_OK) == 0
 
     @Test(.enabled(if: !ipvsLoaded, "ip_vs is loaded on this host"))
-    func missingFamilyIsNotFoundWithENOENT() async {
-        let ipvs = NetlinkIPVS()
+    func missingFamilyIsNotFoundWithENOENT() async throws {
+        let ipvs = try NetlinkIPVS()
         do {
             try await ipvs.open()
             Issue.record("resolving IPVS succeeded on a host without ip_vs")
@@ -27,17 +27,32 @@ import Testing
     }
 
     @Test(.enabled(if: !ipvsLoaded, "ip_vs is loaded on this host"))
-    func everyOperationOfABatchReportsTheMissingFamily() async {
+    func everyOperationOfABatchReportsTheMissingFamily() async throws {
         let key = VirtualServerKey(address: IPAddress("10.96.0.1")!, proto: .tcp, port: 80)
-        let results = await NetlinkIPVS().apply([.addVirtualServer(VirtualServer(key: key, scheduler: .roundRobin)),
+        let results = try await NetlinkIPVS().apply([.addVirtualServer(VirtualServer(key: key, scheduler: .roundRobin)),
                                                  .deleteVirtualServer(key)])
         #expect(results.map { $0.error?.errno } == [ENOENT, ENOENT])
         #expect(results.map { $0.error?.operation } == ["IPVS_CMD_NEW_SERVICE", "IPVS_CMD_DEL_SERVICE"])
     }
 
     @Test(.enabled(if: !ipvsLoaded, "ip_vs is loaded on this host"))
-    func dumpsThrowTheMissingFamily() async {
-        await #expect(throws: KernelError.self) { try await NetlinkIPVS().table() }
+    func dumpsThrowTheMissingFamily() async throws {
+        let ipvs = try NetlinkIPVS()
+        await #expect(throws: KernelError.self) { try await ipvs.table() }
+    }
+
+    /// The netlink thread must enter the namespace before anything else: a missing one fails the init.
+    @Test func aMissingNamespaceFailsTheInit() {
+        #expect(throws: KernelError.self) { _ = try NetlinkIPVS(namespace: .named("kipvs-no-such-netns")) }
+    }
+
+    /// In a fresh namespace the lookup reaches that namespace's generic netlink (still no ip_vs).
+    @Test(.enabled(if: !ipvsLoaded, "ip_vs is loaded on this host"), .enabled(if: KernelTier.enabled, KernelTier.reason))
+    func aFreshNamespaceReachesItsOwnKernelTable() async throws {
+        try KernelTier.require()
+        let ipvs = try NetlinkIPVS(namespace: .fresh)
+        await #expect(throws: KernelError.self) { try await ipvs.open() }
+        #expect(ipvs.namespacePath.description.hasPrefix("/proc/"))
     }
 
     @Test(.enabled(if: !ipvsLoaded, "ip_vs is loaded on this host"))
