@@ -93,11 +93,11 @@ import Testing
 }
 
 /// The socket layer against the host kernel's generic netlink (no ip_vs needed).
-@Suite struct GenlSocketTests {
+@Suite struct NetlinkSocketTests {
     @Test func aRequestTheKernelNeverAnswersTimesOut() throws {
-        let socket = try GenlSocket(receiveTimeout: .milliseconds(200), bufferBytes: 1 << 16)
+        let socket = try NetlinkSocket(receiveTimeout: .milliseconds(200), bufferBytes: 1 << 16)
         // Without NLM_F_REQUEST the kernel drops the message silently (no ACK, no error).
-        let message = try GenlMessage(family: UInt16(GENL_ID_CTRL), command: UInt8(CTRL_CMD_GETFAMILY), flags: 0,
+        let message = try NetlinkMessage(family: UInt16(GENL_ID_CTRL), command: UInt8(CTRL_CMD_GETFAMILY), flags: 0,
                                       seq: 1, operation: "CTRL_CMD_GETFAMILY")
         try socket.send(message.bytes)
         let start = ContinuousClock.now
@@ -112,8 +112,29 @@ import Testing
         #expect(waited >= .milliseconds(150) && waited < .seconds(2))
     }
 
+    /// rtnetlink drops a message without NLM_F_REQUEST too: the exchange names the request, keeps the
+    /// timeout code, and marks the socket broken so its owner opens a new one.
+    @Test func anUnansweredExchangeNamesTheRequestAndBreaksTheSocket() throws {
+        let socket = try NetlinkSocket(protocol: NETLINK_ROUTE, receiveTimeout: .milliseconds(200), bufferBytes: 1 << 16)
+        let message = try NetlinkMessage(type: Int32(RTM_GETLINK), flags: 0, operation: "RTM_GETLINK")
+        try message.append(ifinfomsg())
+        let seq = socket.takeSequence()
+        message.address(seq: seq, port: socket.portID)
+        #expect(!socket.broken)
+        do {
+            try socket.exchange(message, seq: seq, target: "lo") { _ throws(KernelError) in }
+            Issue.record("an ignored request was answered")
+        } catch {
+            #expect(error.code == .timeout)
+            #expect(error.operation == "RTM_GETLINK")
+            #expect(error.target == "lo")
+            #expect(error.detail.contains("NETLINK_ROUTE"))
+        }
+        #expect(socket.broken)
+    }
+
     @Test func theSocketSizesItsBuffersAndHasAPort() throws {
-        let socket = try GenlSocket(receiveTimeout: .seconds(1), bufferBytes: 1 << 20)
+        let socket = try NetlinkSocket(receiveTimeout: .seconds(1), bufferBytes: 1 << 20)
         #expect(socket.portID != 0)
         #expect(socket.receiveBufferLimit >= 1 << 16)
         #expect(socket.sendBufferLimit >= 1 << 16)
