@@ -23,7 +23,7 @@ extension IPVSConnection {
                 try sent.get()
                 try collectAnswers(chunk, operations, &results)
             } catch {
-                broken = true
+                socket.broken = true
                 // No (complete) answer: what happened to the unanswered requests is unknown, and later
                 // chunks are not attempted.
                 for i in chunk.indices where results[i].error == nil {
@@ -62,7 +62,7 @@ extension IPVSConnection {
         sendBuffer.removeAll(keepingCapacity: true)
         let byteLimit = socket.sendBufferLimit - 1024
         let maxCount = maxRequestsPerChunk
-        let firstSeq = takeSequence(UInt32(maxCount))
+        let firstSeq = socket.takeSequence(UInt32(maxCount))
         let flags = Int32(NLM_F_REQUEST) | (options.acknowledgeEach ? Int32(NLM_F_ACK) : 0)
         var chunk = Chunk(firstSeq: firstSeq, indices: [], end: start)
         var lastOffset = 0

@@ -28,11 +28,14 @@ public enum IPVSProbe {
 
     /// Probes the kernel through a fresh ``NetlinkIPVS``.
     public static func run(scheduler: Scheduler, options: NetlinkIPVS.Options = NetlinkIPVS.Options()) async -> IPVSAvailability {
-        let ipvs = NetlinkIPVS(options: options)
+        let ipvs: NetlinkIPVS
         do {
+            ipvs = try NetlinkIPVS(options: options)
             try await ipvs.open()
-        } catch {
+        } catch let error as KernelError {
             return .ipvsMissing(error)
+        } catch {
+            return .ipvsMissing(KernelError(code: .failed, operation: "IPVS probe", target: "IPVS", detail: "\(error)"))
         }
         return await run(scheduler: scheduler, on: ipvs)
     }

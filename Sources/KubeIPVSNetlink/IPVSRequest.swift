@@ -25,8 +25,8 @@ enum IPVSRequest {
 
     /// The request for one batch operation.
     static func message(for operation: IPVSOperation, family: UInt16, flags: Int32, seq: UInt32,
-                        port: UInt32 = 0) throws(KernelError) -> GenlMessage {
-        let msg = try GenlMessage(family: family, command: command(of: operation), flags: flags, seq: seq,
+                        port: UInt32 = 0) throws(KernelError) -> NetlinkMessage {
+        let msg = try NetlinkMessage(family: family, command: command(of: operation), flags: flags, seq: seq,
                                   port: port, operation: operation.operationName)
         switch operation {
         case .addVirtualServer(let vs), .updateVirtualServer(let vs):
@@ -47,37 +47,37 @@ enum IPVSRequest {
     }
 
     /// `CTRL_CMD_GETFAMILY` by name (to `GENL_ID_CTRL`, as libnl's `genl_ctrl_resolve` sends it).
-    static func getFamily(_ name: String, seq: UInt32, port: UInt32 = 0) throws(KernelError) -> GenlMessage {
-        let msg = try GenlMessage(family: UInt16(GENL_ID_CTRL), command: UInt8(CTRL_CMD_GETFAMILY), flags: requestWithAck,
+    static func getFamily(_ name: String, seq: UInt32, port: UInt32 = 0) throws(KernelError) -> NetlinkMessage {
+        let msg = try NetlinkMessage(family: UInt16(GENL_ID_CTRL), command: UInt8(CTRL_CMD_GETFAMILY), flags: requestWithAck,
                                   seq: seq, port: port, operation: "CTRL_CMD_GETFAMILY")
         try msg.put(Int(CTRL_ATTR_FAMILY_NAME), string: name)
         return msg
     }
 
     /// `IPVS_CMD_GET_SERVICE` dump: every virtual server.
-    static func getServices(family: UInt16, seq: UInt32, port: UInt32 = 0) throws(KernelError) -> GenlMessage {
-        try GenlMessage(family: family, command: UInt8(IPVS_CMD_GET_SERVICE), flags: dump, seq: seq, port: port,
+    static func getServices(family: UInt16, seq: UInt32, port: UInt32 = 0) throws(KernelError) -> NetlinkMessage {
+        try NetlinkMessage(family: family, command: UInt8(IPVS_CMD_GET_SERVICE), flags: dump, seq: seq, port: port,
                         operation: "IPVS_CMD_GET_SERVICE")
     }
 
     /// `IPVS_CMD_GET_DEST` dump of one virtual server (its key only, as ipvsadm sends it).
     static func getDests(of key: VirtualServerKey, family: UInt16, seq: UInt32,
-                         port: UInt32 = 0) throws(KernelError) -> GenlMessage {
-        let msg = try GenlMessage(family: family, command: UInt8(IPVS_CMD_GET_DEST), flags: dump, seq: seq,
+                         port: UInt32 = 0) throws(KernelError) -> NetlinkMessage {
+        let msg = try NetlinkMessage(family: family, command: UInt8(IPVS_CMD_GET_DEST), flags: dump, seq: seq,
                                   port: port, operation: "IPVS_CMD_GET_DEST")
         try msg.nest(IPVS_CMD_ATTR_SERVICE) { () throws(KernelError) in try putKey(msg, key) }
         return msg
     }
 
     /// `IPVS_CMD_GET_CONFIG`: the timeouts.
-    static func getConfig(family: UInt16, seq: UInt32, port: UInt32 = 0) throws(KernelError) -> GenlMessage {
-        try GenlMessage(family: family, command: UInt8(IPVS_CMD_GET_CONFIG), flags: requestWithAck, seq: seq,
+    static func getConfig(family: UInt16, seq: UInt32, port: UInt32 = 0) throws(KernelError) -> NetlinkMessage {
+        try NetlinkMessage(family: family, command: UInt8(IPVS_CMD_GET_CONFIG), flags: requestWithAck, seq: seq,
                         port: port, operation: "IPVS_CMD_GET_CONFIG")
     }
 
     /// `IPVS_CMD_SET_CONFIG`: the three timeouts as top-level attributes (0 = unchanged).
-    static func setConfig(_ t: IPVSTimeouts, family: UInt16, seq: UInt32, port: UInt32 = 0) throws(KernelError) -> GenlMessage {
-        let msg = try GenlMessage(family: family, command: UInt8(IPVS_CMD_SET_CONFIG), flags: requestWithAck,
+    static func setConfig(_ t: IPVSTimeouts, family: UInt16, seq: UInt32, port: UInt32 = 0) throws(KernelError) -> NetlinkMessage {
+        let msg = try NetlinkMessage(family: family, command: UInt8(IPVS_CMD_SET_CONFIG), flags: requestWithAck,
                                   seq: seq, port: port, operation: "IPVS_CMD_SET_CONFIG")
         try msg.put(IPVS_CMD_ATTR_TIMEOUT_TCP, u32: t.tcp)
         try msg.put(IPVS_CMD_ATTR_TIMEOUT_TCP_FIN, u32: t.tcpFin)
@@ -86,8 +86,8 @@ enum IPVSRequest {
     }
 
     /// `IPVS_CMD_FLUSH`: no attributes.
-    static func flush(family: UInt16, seq: UInt32, port: UInt32 = 0) throws(KernelError) -> GenlMessage {
-        try GenlMessage(family: family, command: UInt8(IPVS_CMD_FLUSH), flags: requestWithAck, seq: seq,
+    static func flush(family: UInt16, seq: UInt32, port: UInt32 = 0) throws(KernelError) -> NetlinkMessage {
+        try NetlinkMessage(family: family, command: UInt8(IPVS_CMD_FLUSH), flags: requestWithAck, seq: seq,
                         port: port, operation: "IPVS_CMD_FLUSH")
     }
 
@@ -110,14 +110,14 @@ enum IPVSRequest {
         address.family == .v4 ? address.bytes + [UInt8](repeating: 0, count: 12) : address.bytes
     }
 
-    private static func putKey(_ msg: GenlMessage, _ key: VirtualServerKey) throws(KernelError) {
+    private static func putKey(_ msg: NetlinkMessage, _ key: VirtualServerKey) throws(KernelError) {
         try msg.put(IPVS_SVC_ATTR_AF, u16: addressFamily(key.address.family))
         try msg.put(IPVS_SVC_ATTR_PROTOCOL, u16: key.proto.number)
         try msg.put(IPVS_SVC_ATTR_ADDR, bytes: inetAddress(key.address))
         try msg.put(IPVS_SVC_ATTR_PORT, u16: key.port.bigEndian)
     }
 
-    private static func putService(_ msg: GenlMessage, _ key: VirtualServerKey, scheduler: String, flags: UInt32,
+    private static func putService(_ msg: NetlinkMessage, _ key: VirtualServerKey, scheduler: String, flags: UInt32,
                                    timeout: UInt32, netmask: UInt32) throws(KernelError) {
         try msg.nest(IPVS_CMD_ATTR_SERVICE) { () throws(KernelError) in
             try putKey(msg, key)
@@ -130,12 +130,12 @@ enum IPVSRequest {
 
     /// The service part of a DEL_SERVICE or of a destination request: the key, then ipvsadm's defaults
     /// (empty scheduler, no flags, no timeout, full netmask); the kernel reads only the key there.
-    private static func putServiceKeyWithDefaults(_ msg: GenlMessage, _ key: VirtualServerKey) throws(KernelError) {
+    private static func putServiceKeyWithDefaults(_ msg: NetlinkMessage, _ key: VirtualServerKey) throws(KernelError) {
         let netmask: UInt32 = key.address.family == .v4 ? 0xffff_ffff : 128
         try putService(msg, key, scheduler: "", flags: 0, timeout: 0, netmask: netmask)
     }
 
-    private static func putDest(_ msg: GenlMessage, _ rs: RealServer) throws(KernelError) {
+    private static func putDest(_ msg: NetlinkMessage, _ rs: RealServer) throws(KernelError) {
         try msg.nest(IPVS_CMD_ATTR_DEST) { () throws(KernelError) in
             try msg.put(IPVS_DEST_ATTR_ADDR_FAMILY, u16: addressFamily(rs.key.address.family))
             try msg.put(IPVS_DEST_ATTR_ADDR, bytes: inetAddress(rs.key.address))

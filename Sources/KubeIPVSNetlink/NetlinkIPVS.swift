@@ -2,10 +2,10 @@ import KubeIPVSCore
 import KubeIPVSKernel
 
 /// ``IPVSControl`` over generic netlink (libnl-3 + libnl-genl-3): the kernel's IPVS table of the network
-/// namespace its thread lives in (the process's, unless started otherwise).
+/// namespace its thread lives in (the process's, unless started in another one).
 ///
-/// An actor whose executor is one dedicated thread: the socket is opened on first use, on that thread,
-/// and every blocking call happens there. A receive waits at most `Options.receiveTimeout`. After a
+/// An actor whose executor is one dedicated thread (``NamespaceThreadExecutor``): the socket is opened on
+/// first use, on that thread — so in that thread's namespace — and every blocking call happens there. A receive waits at most `Options.receiveTimeout`. After a
 /// timeout or a socket error the socket is dropped and the next call opens a new one.
 public actor NetlinkIPVS: IPVSControl {
     /// Tuning knobs; the defaults suit a node daemon.
@@ -29,20 +29,29 @@ public actor NetlinkIPVS: IPVSControl {
         }
     }
 
-    private let executor: NetlinkThreadExecutor
+    // The thread stops when the last actor using the executor is gone (the executor's deinit).
+    private let executor: NamespaceThreadExecutor
     private let options: Options
     private var connection: IPVSConnection?
 
     /// The actor's jobs run on its own thread.
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
-    /// Starts the (idle) netlink thread; talks to the kernel only when first used.
-    public init(options: Options = Options()) {
+    /// Starts a private (idle) netlink thread in `namespace` (nil: the process's own); talks to the
+    /// kernel only when first used. Throws if the thread cannot start or enter the namespace.
+    public init(options: Options = Options(), namespace: NetworkNamespace? = nil) throws {
         self.options = options
-        executor = NetlinkThreadExecutor(name: "kube-ipvs-nl")
+        executor = try NamespaceThreadExecutor(name: "kipvs-ipvs", namespace: namespace)
     }
 
-    deinit { executor.stop() }
+    /// Uses `executor`'s thread and namespace (shared with other kernel actors of that namespace).
+    public init(executor: NamespaceThreadExecutor, options: Options = Options()) {
+        self.options = options
+        self.executor = executor
+    }
+
+    /// The executor thread's namespace, for other actors or tools that must share it.
+    public nonisolated var namespacePath: NetworkNamespace { executor.namespacePath }
 
     /// Opens the socket and resolves the IPVS family now (instead of on first use).
     /// Throws `.notFound` with errno ENOENT when the ip_vs module is not loaded.

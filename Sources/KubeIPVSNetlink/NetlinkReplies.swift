@@ -5,7 +5,7 @@ import KubeIPVSKernel
 /// One netlink message of a received datagram, borrowed from the receive buffer.
 struct NetlinkReply {
     enum Kind {
-        /// A data message (dump entry, `GET` answer); attributes via ``GenlAttributes``.
+        /// A data message (dump entry, `GET` answer); attributes via ``NetlinkAttributes``.
         case data
         /// `NLMSG_ERROR` with error 0.
         case ack
@@ -21,13 +21,28 @@ struct NetlinkReply {
     var type: UInt16 { header.pointee.nlmsg_type }
 
     /// The attributes after the generic netlink header of a data message.
-    var genlAttributes: GenlAttributes {
+    var genlAttributes: NetlinkAttributes {
         let genl = nlmsg_data(header).assumingMemoryBound(to: genlmsghdr.self)
-        return GenlAttributes(head: genlmsg_attrdata(genl, 0), length: genlmsg_attrlen(genl, 0))
+        return NetlinkAttributes(head: genlmsg_attrdata(genl, 0), length: genlmsg_attrlen(genl, 0))
     }
 
     /// The generic netlink command of a data message.
     var command: UInt8 { nlmsg_data(header).assumingMemoryBound(to: genlmsghdr.self).pointee.cmd }
+
+    /// The whole message (header included), valid while the receive buffer is.
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: header, count: Int(header.pointee.nlmsg_len)) }
+
+    /// The family header at the start of the payload (`ifinfomsg`, `ifaddrmsg`), nil if the payload is shorter.
+    func familyHeader<T: BitwiseCopyable>(_ type: T.Type) -> T? {
+        guard nlmsg_datalen(header) >= Int32(MemoryLayout<T>.size) else { return nil }
+        return UnsafeRawPointer(nlmsg_data(header)).loadUnaligned(as: T.self)
+    }
+
+    /// The attributes after a family header of type `T` (`nlmsg_attrdata` / `nlmsg_attrlen`).
+    func attributes<T>(after type: T.Type) -> NetlinkAttributes {
+        let length = Int32(MemoryLayout<T>.size)
+        return NetlinkAttributes(head: nlmsg_attrdata(header, length), length: nlmsg_attrlen(header, length))
+    }
 }
 
 /// Walks the messages of one datagram with libnl's `nlmsg_ok` / `nlmsg_next` (the `nlmsg_for_each`
@@ -71,7 +86,7 @@ enum NetlinkReplies {
         let offset = MemoryLayout<Int32>.size + echoed
         let total = Int(nlmsg_datalen(header))
         guard offset < total else { return "" }
-        let attrs = GenlAttributes(head: UnsafeMutableRawPointer(err).advanced(by: offset)
+        let attrs = NetlinkAttributes(head: UnsafeMutableRawPointer(err).advanced(by: offset)
             .assumingMemoryBound(to: nlattr.self), length: Int32(total - offset))
         return attrs.first(Int(NLMSGERR_ATTR_MSG.rawValue)).map { $0.string } ?? ""
     }

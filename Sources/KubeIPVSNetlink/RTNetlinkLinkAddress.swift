@@ -10,7 +10,7 @@ import KubeIPVSKernel
 public actor RTNetlinkLinkAddress: LinkAddressControl {
     private let executor: NamespaceThreadExecutor
     // Opened lazily on the executor's thread (an actor's init runs on the caller's thread).
-    private var socket: RTNetlinkSocket?
+    private var socket: NetlinkSocket?
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
@@ -27,37 +27,49 @@ public actor RTNetlinkLinkAddress: LinkAddressControl {
     /// The executor thread's namespace, for other actors that must share it (tests).
     public nonisolated var namespacePath: NetworkNamespace { executor.namespacePath }
 
-    /// One request; kernel errors become ``KernelError`` naming `operation` and `target`.
-    private func send(_ message: consuming RTNetlinkMessage, _ operation: String, _ target: String) throws -> [[UInt8]] {
+    /// One request; `onData` sees each data message of the answer (in the receive buffer). Kernel errors
+    /// become ``KernelError`` naming the message's operation and `target`; a missing link or address is
+    /// `.notFound`. A socket left out of step (timeout) is replaced on the next request.
+    private func send(_ message: NetlinkMessage, _ target: String,
+                      onData: (NetlinkReply) -> Void) throws(KernelError) {
+        let socket: NetlinkSocket
+        if let open = self.socket {
+            socket = open
+        } else {
+            socket = try NetlinkSocket(protocol: NETLINK_ROUTE, receiveTimeout: .seconds(5), bufferBytes: 1 << 20)
+            self.socket = socket
+        }
+        defer { if socket.broken { self.socket = nil } }
+        let seq = socket.takeSequence()
+        message.address(seq: seq, port: socket.portID)
         do {
-            if socket == nil { socket = try RTNetlinkSocket() }
-            return try socket!.transact(message)
-        } catch let failure as RTNetlinkFailure {
-            throw Self.kernelError(failure, operation, target)
+            try socket.exchange(message, seq: seq, target: target) { (reply) throws(KernelError) in onData(reply) }
+        } catch {
+            var error = error
+            // Missing link / missing address are "not found" in our vocabulary.
+            if error.errno == ENODEV || error.errno == EADDRNOTAVAIL { error.code = .notFound }
+            throw error
         }
     }
 
-    static func kernelError(_ failure: RTNetlinkFailure, _ operation: String, _ target: String) -> KernelError {
-        switch failure {
-        case .kernel(let errno, let message):
-            var error = KernelError(operation: operation, target: target, errno: errno, detail: message ?? "")
-            // Missing link / missing address are "not found" in our vocabulary.
-            if errno == ENODEV || errno == EADDRNOTAVAIL { error.code = .notFound }
-            return error
-        case .library(let library):
-            return KernelError(code: .failed, operation: operation, target: target, detail: library.description)
-        case .timeout:
-            return KernelError(code: .timeout, operation: operation, target: target, errno: ETIMEDOUT,
-                               detail: "no answer from rtnetlink")
-        }
+    /// A request answered by an ACK alone.
+    private func send(_ message: NetlinkMessage, _ target: String) throws(KernelError) {
+        try send(message, target, onData: { _ in })
+    }
+
+    /// The data messages of an answer, parsed by `parse` (messages it does not recognise are skipped).
+    private func collect<T>(_ message: NetlinkMessage, _ target: String,
+                            _ parse: (NetlinkReply) -> T?) throws(KernelError) -> [T] {
+        var out: [T] = []
+        try send(message, target, onData: { if let value = parse($0) { out.append(value) } })
+        return out
     }
 
     /// The link called `name` (RTM_GETLINK by name), nil when the kernel says ENODEV.
     public func link(named name: String) throws -> NetworkLink? {
         do {
-            return try send(try RTNetlinkRequests.getLink(name: name), "RTM_GETLINK", name)
-                .compactMap(RTNetlinkParsing.link).first
-        } catch let error as KernelError where error.errno == ENODEV {
+            return try collect(try RTNetlinkRequests.getLink(name: name), name, RTNetlinkParsing.link).first
+        } catch where error.errno == ENODEV {
             return nil
         }
     }
@@ -73,11 +85,11 @@ public actor RTNetlinkLinkAddress: LinkAddressControl {
     public func ensureDummyLink(named name: String) throws -> NetworkLink {
         if let existing = try link(named: name) { return try Self.checkDummy(existing) }
         do {
-            _ = try send(try RTNetlinkRequests.newLink(name: name, kind: "dummy"), "RTM_NEWLINK", name)
-        } catch let error as KernelError where error.errno == EOPNOTSUPP {
+            try send(try RTNetlinkRequests.newLink(name: name, kind: "dummy"), name)
+        } catch where error.errno == EOPNOTSUPP {
             throw KernelError(code: .unsupported, operation: "RTM_NEWLINK", target: name, errno: EOPNOTSUPP,
                               detail: LinkAddressMessage.dummyUnsupported)
-        } catch let error as KernelError where error.errno == EEXIST {
+        } catch where error.errno == EEXIST {
             // Created concurrently by someone else: fine if it is a dummy.
         }
         return try Self.checkDummy(try requireLink(name, "RTM_GETLINK"))
@@ -92,28 +104,27 @@ public actor RTNetlinkLinkAddress: LinkAddressControl {
     }
 
     public func links() throws -> [NetworkLink] {
-        try send(try RTNetlinkRequests.dumpLinks(), "RTM_GETLINK", "*").compactMap(RTNetlinkParsing.link)
-            .sorted { $0.index < $1.index }
+        try collect(try RTNetlinkRequests.dumpLinks(), "*", RTNetlinkParsing.link).sorted { $0.index < $1.index }
     }
 
     public func deleteLink(named name: String) throws {
         let link = try requireLink(name, "RTM_DELLINK")
-        _ = try send(try RTNetlinkRequests.deleteLink(index: link.index), "RTM_DELLINK", name)
+        try send(try RTNetlinkRequests.deleteLink(index: link.index), name)
     }
 
     /// `ip link add NAME type veth peer name PEER` (test topologies; not part of the protocol).
     public func createVethPair(_ name: String, peer: String) throws {
-        _ = try send(try RTNetlinkRequests.newVethPair(name: name, peer: peer), "RTM_NEWLINK", "\(name)/\(peer)")
+        try send(try RTNetlinkRequests.newVethPair(name: name, peer: peer), "\(name)/\(peer)")
     }
 
     /// `ip link set dev NAME up|down` (not part of the protocol: kube-ipvs0 stays down).
     public func setLink(named name: String, up: Bool) throws {
         let link = try requireLink(name, "RTM_NEWLINK")
-        _ = try send(try RTNetlinkRequests.setLink(index: link.index, up: up), "RTM_NEWLINK", name)
+        try send(try RTNetlinkRequests.setLink(index: link.index, up: up), name)
     }
 
     private func allAddresses() throws -> [RTNetlinkParsing.Address] {
-        try send(try RTNetlinkRequests.dumpAddresses(), "RTM_GETADDR", "*").compactMap(RTNetlinkParsing.address)
+        try collect(try RTNetlinkRequests.dumpAddresses(), "*", RTNetlinkParsing.address)
     }
 
     public func addresses(on link: String) throws -> [IPAddress] {
@@ -133,7 +144,7 @@ public actor RTNetlinkLinkAddress: LinkAddressControl {
         let operation = add ? "RTM_NEWADDR" : "RTM_DELADDR"
         let index = try requireLink(link, operation).index
         let target = "\(CIDR(host: address)) dev \(link)"
-        _ = try send(try RTNetlinkRequests.address(address, index: index, add: add), operation, target)
+        try send(try RTNetlinkRequests.address(address, index: index, add: add), target)
     }
 
     public func localAddresses() throws -> [LocalAddress] {

@@ -8,8 +8,8 @@ import KubeIPVSNetlink
 func runBench(services: Int, reals: Int, options: NetlinkIPVS.Options, report: Report) async {
     let table = benchTable(services, reals)
     let ops = restoreOperations(table)
-    let ipvs = NetlinkIPVS(options: options)
     do {
+        let ipvs = try NetlinkIPVS(options: options)
         try await ipvs.open()
         try await ipvs.flush()
         let start = now()

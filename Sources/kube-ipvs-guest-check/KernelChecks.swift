@@ -6,7 +6,13 @@ import KubeIPVSTesting
 
 /// The contract suite on the real kernel, then the probe, sysctl and ipvsadm cross-checks.
 func runKernelChecks(filter: String?, options: NetlinkIPVS.Options, report: Report) async {
-    let ipvs = NetlinkIPVS(options: options)
+    let ipvs: NetlinkIPVS
+    do {
+        ipvs = try NetlinkIPVS(options: options)
+    } catch {
+        report.record("kernel: start the netlink thread", "\(error)")
+        return
+    }
     for result in await IPVSContract.run(on: ipvs, matching: filter) {
         report.record("contract: \(result.name)", result.failure)
     }
@@ -14,6 +20,23 @@ func runKernelChecks(filter: String?, options: NetlinkIPVS.Options, report: Repo
     await runProbeChecks(ipvs, report: report)
     runSysctlChecks(report: report)
     await crossCheckWithIpvsadm(ipvs, report: report)
+    await runNamespaceCheck(ipvs, report: report)
+}
+
+/// `NetlinkIPVS(namespace: .fresh)`: its table is the new namespace's, invisible from the root one.
+func runNamespaceCheck(_ root: NetlinkIPVS, report: Report) async {
+    let key = VirtualServerKey(address: IPAddress(v4: 0x0a60_ff01), proto: .udp, port: 53)
+    do {
+        let inner = try NetlinkIPVS(namespace: .fresh)
+        let added = await inner.apply([.addVirtualServer(VirtualServer(key: key, scheduler: .roundRobin))])
+        let innerKeys = try await inner.virtualServers().map(\.key)
+        let rootKeys = try await root.virtualServers().map(\.key)
+        report.check("netns: a virtual server added in a fresh namespace is there and only there",
+                     added.failures.isEmpty && innerKeys == [key] && !rootKeys.contains(key),
+                     "\(added.failures), inside \(innerKeys), root \(rootKeys)")
+    } catch {
+        report.record("netns: NetlinkIPVS in a fresh namespace", "\(error)")
+    }
 }
 
 func runProbeChecks(_ ipvs: NetlinkIPVS, report: Report) async {

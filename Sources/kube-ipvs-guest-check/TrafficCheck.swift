@@ -7,10 +7,10 @@ import KubeIPVSNetlink
 /// `pods` (each accepting and holding TCP connections on `port`). Checks that the counters read over
 /// netlink match the connections, and match `ipvsadm -Ln`.
 func runTrafficCheck(vip: IPAddress, pods: [IPAddress], port: UInt16, report: Report) async {
-    let ipvs = NetlinkIPVS()
     let key = VirtualServerKey(address: vip, proto: .tcp, port: 80)
     let servers = pods.map { RealServer(key: RealServerKey(address: $0, port: port)) }
     do {
+        let ipvs = try NetlinkIPVS()
         try await ipvs.flush()
         let results = await ipvs.apply([.addVirtualServer(VirtualServer(key: key, scheduler: .roundRobin))]
                                         + servers.map { .addRealServer($0, to: key) })

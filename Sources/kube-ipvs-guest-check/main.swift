@@ -6,6 +6,8 @@ import KubeIPVSNetlink
 //   kernel  [--filter TEXT] [--chunk N] [--ack-each]      contract suite, probe, sysctl, ipvsadm cross-checks
 //   traffic --vip A --pods A,B --port P                   counters from real connections vs ipvsadm -Ln
 //   bench   [--services N] [--reals M] [--chunk N] [--ack-each]   batch apply + dump vs ipvsadm -R / -Ln
+//   links                                                 link/address contract with the dummy type (fresh netns)
+//   ipsets                                                ipset contract through libipset (fresh netns each)
 // Every check prints PASS/FAIL; the last line is "GUEST-CHECK <tier>: N passed, M failed"; exit 1 on failure.
 
 let args = Array(CommandLine.arguments.dropFirst())
@@ -33,7 +35,11 @@ case "traffic":
 case "bench":
     await runBench(services: value("--services").flatMap(Int.init) ?? 10_000, reals: value("--reals").flatMap(Int.init) ?? 10,
                    options: options, report: report)
+case "links":
+    await runLinkChecks(report: report)
+case "ipsets":
+    await runIPSetChecks(report: report)
 default:
-    print("usage: kube-ipvs-guest-check kernel|traffic|bench [options]"); exit(2)
+    print("usage: kube-ipvs-guest-check kernel|traffic|bench|links|ipsets [options]"); exit(2)
 }
 exit(report.finish(tier))

@@ -22,6 +22,7 @@ missing=""
 # kernel runs 3 times (full, small chunks, ACK each), traffic once: anything less means a tier did not run.
 [ "$(grep -ac '^GUEST-CHECK kernel:' "$LOG")" = 3 ] || missing="$missing kernel"
 [ "$(grep -ac '^GUEST-CHECK traffic:' "$LOG")" = 1 ] || missing="$missing traffic"
+for t in links ipsets; do [ "$(grep -ac "^GUEST-CHECK $t:" "$LOG")" = 1 ] || missing="$missing $t"; done
 grep -aq '^GUEST-TESTS-DONE' "$LOG" || missing="$missing guest-script"
 if [ "$RC" = 0 ] && [ "$failed" = 0 ] && [ -z "$missing" ] && [ "$passed" -gt 0 ]; then
   summary "PASS: $passed checks passed on real Linux $kernel (tiers:$tiers)"

@@ -72,4 +72,4 @@ func withReplies(_ bytes: [UInt8], _ body: (NetlinkReply) throws(KernelError) ->
 }
 
 /// The bytes of a message built by our encoder.
-func bytes(_ message: GenlMessage) -> [UInt8] { Array(message.bytes) }
+func bytes(_ message: NetlinkMessage) -> [UInt8] { Array(message.bytes) }

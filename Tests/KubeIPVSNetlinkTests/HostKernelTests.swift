@@ -12,8 +12,8 @@ import Testing
     static let ipvsLoaded = access("/proc/net/ip_vs", F_OK) == 0
 
     @Test(.enabled(if: !ipvsLoaded, "ip_vs is loaded on this host"))
-    func missingFamilyIsNotFoundWithENOENT() async {
-        let ipvs = NetlinkIPVS()
+    func missingFamilyIsNotFoundWithENOENT() async throws {
+        let ipvs = try NetlinkIPVS()
         do {
             try await ipvs.open()
             Issue.record("resolving IPVS succeeded on a host without ip_vs")
@@ -27,17 +27,32 @@ import Testing
     }
 
     @Test(.enabled(if: !ipvsLoaded, "ip_vs is loaded on this host"))
-    func everyOperationOfABatchReportsTheMissingFamily() async {
+    func everyOperationOfABatchReportsTheMissingFamily() async throws {
         let key = VirtualServerKey(address: IPAddress("10.96.0.1")!, proto: .tcp, port: 80)
-        let results = await NetlinkIPVS().apply([.addVirtualServer(VirtualServer(key: key, scheduler: .roundRobin)),
+        let results = try await NetlinkIPVS().apply([.addVirtualServer(VirtualServer(key: key, scheduler: .roundRobin)),
                                                  .deleteVirtualServer(key)])
         #expect(results.map { $0.error?.errno } == [ENOENT, ENOENT])
         #expect(results.map { $0.error?.operation } == ["IPVS_CMD_NEW_SERVICE", "IPVS_CMD_DEL_SERVICE"])
     }
 
     @Test(.enabled(if: !ipvsLoaded, "ip_vs is loaded on this host"))
-    func dumpsThrowTheMissingFamily() async {
-        await #expect(throws: KernelError.self) { try await NetlinkIPVS().table() }
+    func dumpsThrowTheMissingFamily() async throws {
+        let ipvs = try NetlinkIPVS()
+        await #expect(throws: KernelError.self) { try await ipvs.table() }
+    }
+
+    /// The netlink thread must enter the namespace before anything else: a missing one fails the init.
+    @Test func aMissingNamespaceFailsTheInit() {
+        #expect(throws: KernelError.self) { _ = try NetlinkIPVS(namespace: .named("kipvs-no-such-netns")) }
+    }
+
+    /// In a fresh namespace the lookup reaches that namespace's generic netlink (still no ip_vs).
+    @Test(.enabled(if: !ipvsLoaded, "ip_vs is loaded on this host"), .enabled(if: KernelTier.enabled, KernelTier.reason))
+    func aFreshNamespaceReachesItsOwnKernelTable() async throws {
+        try KernelTier.require()
+        let ipvs = try NetlinkIPVS(namespace: .fresh)
+        await #expect(throws: KernelError.self) { try await ipvs.open() }
+        #expect(ipvs.namespacePath.description.hasPrefix("/proc/"))
     }
 
     @Test(.enabled(if: !ipvsLoaded, "ip_vs is loaded on this host"))
@@ -78,11 +93,11 @@ import Testing
 }
 
 /// The socket layer against the host kernel's generic netlink (no ip_vs needed).
-@Suite struct GenlSocketTests {
+@Suite struct NetlinkSocketTests {
     @Test func aRequestTheKernelNeverAnswersTimesOut() throws {
-        let socket = try GenlSocket(receiveTimeout: .milliseconds(200), bufferBytes: 1 << 16)
+        let socket = try NetlinkSocket(receiveTimeout: .milliseconds(200), bufferBytes: 1 << 16)
         // Without NLM_F_REQUEST the kernel drops the message silently (no ACK, no error).
-        let message = try GenlMessage(family: UInt16(GENL_ID_CTRL), command: UInt8(CTRL_CMD_GETFAMILY), flags: 0,
+        let message = try NetlinkMessage(family: UInt16(GENL_ID_CTRL), command: UInt8(CTRL_CMD_GETFAMILY), flags: 0,
                                       seq: 1, operation: "CTRL_CMD_GETFAMILY")
         try socket.send(message.bytes)
         let start = ContinuousClock.now
@@ -97,8 +112,29 @@ import Testing
         #expect(waited >= .milliseconds(150) && waited < .seconds(2))
     }
 
+    /// rtnetlink drops a message without NLM_F_REQUEST too: the exchange names the request, keeps the
+    /// timeout code, and marks the socket broken so its owner opens a new one.
+    @Test func anUnansweredExchangeNamesTheRequestAndBreaksTheSocket() throws {
+        let socket = try NetlinkSocket(protocol: NETLINK_ROUTE, receiveTimeout: .milliseconds(200), bufferBytes: 1 << 16)
+        let message = try NetlinkMessage(type: Int32(RTM_GETLINK), flags: 0, operation: "RTM_GETLINK")
+        try message.append(ifinfomsg())
+        let seq = socket.takeSequence()
+        message.address(seq: seq, port: socket.portID)
+        #expect(!socket.broken)
+        do {
+            try socket.exchange(message, seq: seq, target: "lo") { _ throws(KernelError) in }
+            Issue.record("an ignored request was answered")
+        } catch {
+            #expect(error.code == .timeout)
+            #expect(error.operation == "RTM_GETLINK")
+            #expect(error.target == "lo")
+            #expect(error.detail.contains("NETLINK_ROUTE"))
+        }
+        #expect(socket.broken)
+    }
+
     @Test func theSocketSizesItsBuffersAndHasAPort() throws {
-        let socket = try GenlSocket(receiveTimeout: .seconds(1), bufferBytes: 1 << 20)
+        let socket = try NetlinkSocket(receiveTimeout: .seconds(1), bufferBytes: 1 << 20)
         #expect(socket.portID != 0)
         #expect(socket.receiveBufferLimit >= 1 << 16)
         #expect(socket.sendBufferLimit >= 1 << 16)

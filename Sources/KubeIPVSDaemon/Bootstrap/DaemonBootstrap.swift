@@ -68,7 +68,7 @@ public enum DaemonBootstrap {
 
     static func makeIPVSProxier(options: DaemonOptions, links: RTNetlinkLinkAddress, backend: IptablesBackend,
                                 logger: Logger) async throws -> IPVSProxier {
-        let ipvs = NetlinkIPVS()
+        let ipvs = try NetlinkIPVS()
         _ = IPVSHostSetup(logger: logger).apply(strictARP: options.proxy.strictARP)
         do {
             try await IPVSHostSetup.applyTimeouts(tcp: options.tcpTimeout, tcpFin: options.tcpFinTimeout,
@@ -102,7 +102,7 @@ public enum DaemonBootstrap {
         }
         do {
             let links = try RTNetlinkLinkAddress()
-            let kernel = IPVSProxier.Kernel(ipvs: NetlinkIPVS(), ipsets: try LibIPSet(), links: links,
+            let kernel = IPVSProxier.Kernel(ipvs: try NetlinkIPVS(), ipsets: try LibIPSet(), links: links,
                                             restoreRules: { _, _ in })
             try await IPVSProxier(kernel: kernel, config: options.proxy, logger: logger).cleanup()
         } catch {

@@ -22,12 +22,12 @@ struct NLAttribute {
     }
     var bytes: [UInt8] { Array(payload) }
     /// The attributes nested inside this one.
-    var nested: GenlAttributes { GenlAttributes(head: nla_data(raw).assumingMemoryBound(to: nlattr.self), length: nla_len(raw)) }
+    var nested: NetlinkAttributes { NetlinkAttributes(head: nla_data(raw).assumingMemoryBound(to: nlattr.self), length: nla_len(raw)) }
 }
 
 /// A run of attributes (a message's, or a nest's), walked with libnl's `nla_ok` / `nla_next`
 /// (the `nla_for_each_*` macros do not import).
-struct GenlAttributes: Sequence {
+struct NetlinkAttributes: Sequence {
     let head: UnsafeMutablePointer<nlattr>?
     let length: Int32
 
