@@ -12,8 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "demo: needs root (network namespaces)"; exit 1; }
 ./scripts/install-deps.sh
-swift build -c release --product kube-ipvs 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]'
-BIN=$(swift build -c release --show-bin-path)/kube-ipvs
+swift build --product kube-ipvs 2>&1 | grep -vE "^\[[0-9]+/[0-9]+\]"
+BIN=$(swift build --show-bin-path)/kube-ipvs
 
 P=kipvs-demo
 NODE=$P-node CLIENT=$P-client
