@@ -55,6 +55,16 @@ ip -n $NODE link set eth0 up
 ip -n $CLIENT addr add 10.0.0.2/24 dev eth0
 ip -n $CLIENT link set eth0 up
 ip -n $CLIENT link set lo up
+# Like a real node, a default route: locally sent packets to service IPs need a route before
+# the nat OUTPUT hook rewrites them.
+ip -n $NODE route add default via 10.0.0.2
+
+for ip in $PODS; do   # wait until every pod serves (python starts slowly on a busy machine)
+  for _ in $(seq 100); do
+    ip netns exec $NODE curl -fsS -m 1 -o /dev/null "http://$ip:8080/" 2>/dev/null && break
+    sleep 0.2
+  done
+done
 
 echo "demo: starting kube-ipvs in $NODE (log: /tmp/$P-daemon.log)"
 ip netns exec $NODE "$BIN" --manifests deploy/examples --hostname-override node1 \
