@@ -39,9 +39,15 @@ public enum DaemonBootstrap {
         }
         let health = HealthState(timeout: TimeInterval(Double(options.syncPeriod.components.seconds) * 2))
         let checks = HealthCheckNodePorts(logger: logger)
+        // Service IPs on kube-ipvs0 are ours, not the node's: counted as local addresses they would
+        // re-plan every service at each address poll after a service IP is bound, and could become a
+        // primary IP.
+        let dummy = options.proxy.dummyInterface
         let daemon = ProxyDaemon(
             source: source, proxier: proxier,
-            node: .init(name: nodeName, localAddresses: { (try? await links.localAddresses()) ?? [] }),
+            node: .init(name: nodeName, localAddresses: {
+                ((try? await links.localAddresses()) ?? []).filter { $0.interface != dummy }
+            }),
             minSyncPeriod: options.minSyncPeriod, syncPeriod: options.syncPeriod, metrics: metrics,
             health: health, healthChecks: checks, logger: logger)
         logger.info("kube-ipvs starting", metadata: [

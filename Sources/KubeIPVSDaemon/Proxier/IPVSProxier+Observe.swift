@@ -48,9 +48,12 @@ extension IPVSProxier {
 
     /// Which observed virtual servers are ours.
     func ownership() -> IPVSOwnership {
+        // Node addresses are those of the node's own interfaces: a service IP on kube-ipvs0 is no node
+        // address, or a ClusterIP's port would claim that port on every node address (a foreign
+        // 10.0.0.10:80 next to a ClusterIP on port 80 would be deleted as ours).
+        let nodeAddresses = Set(node?.localAddresses.filter { $0.interface != config.dummyInterface }.map(\.address) ?? [])
         var ports: [L4Protocol: Set<UInt16>] = [:]
-        for (key, state) in desired.table where node?.localAddresses.contains(where: { $0.address == key.address }) == true {
-            _ = state
+        for key in desired.table.keys where nodeAddresses.contains(key.address) {
             ports[key.proto, default: []].insert(key.port)
         }
         for family in [IPFamily.v4, .v6] {
@@ -62,7 +65,7 @@ extension IPVSProxier {
             }
         }
         return IPVSOwnership(dummyAddresses: appliedAddresses.union(desired.boundAddresses),
-                             nodeAddresses: Set(node?.localAddresses.map(\.address) ?? []),
+                             nodeAddresses: nodeAddresses,
                              nodePorts: ports, excludeCIDRs: config.excludeCIDRs)
     }
 }
