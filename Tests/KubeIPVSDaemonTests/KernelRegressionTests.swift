@@ -46,4 +46,23 @@ import Testing
         #expect(await f.realServers(VirtualServerKey(address: Self.ip("10.96.0.10"), proto: .tcp, port: 80))
             == ["10.244.1.11:80/1"])
     }
+
+    /// `--cleanup` runs in a fresh process that has synced nothing: it did not know the node's addresses
+    /// nor the published node ports, so NodePort virtual servers survived the cleanup.
+    @Test func cleanupInAFreshProcessRemovesNodePortVirtualServers() async throws {
+        var f = await KernelFixture()
+        let foreign = VirtualServer(key: VirtualServerKey(address: KernelFixture.nodeIP, proto: .tcp, port: 80),
+                                    scheduler: .roundRobin)
+        try await f.ipvs.addVirtualServer(foreign)
+        let running = f.proxier()
+        f.load(KernelFixture.service("np", ip: "10.96.0.20", port: 80, nodePort: 30080, endpoints: ["10.244.1.11"]))
+        #expect(await f.sync(running, full: true, now: .zero).success)
+        let nodePort = VirtualServerKey(address: KernelFixture.nodeIP, proto: .tcp, port: 30080)
+        #expect(await f.ipvs.virtualServers().map(\.key).contains(nodePort))
+
+        try await f.proxier().cleanup()
+        #expect(await f.ipvs.virtualServers() == [foreign])
+        #expect(await f.links.links().contains { $0.name == "kube-ipvs0" } == false)
+        #expect(await f.ipsets.setNames().filter { $0.hasPrefix("KUBE-") } == [])
+    }
 }
