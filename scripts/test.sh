@@ -19,6 +19,8 @@ swift test --skip-build --no-parallel 2>&1 | tee "$log"
 swift_rc=${PIPESTATUS[0]}
 set -e
 if [ "$swift_rc" != 0 ] || ! grep -qE 'Test run with [0-9]+ tests? .*passed' "$log"; then
+  echo "== failures (repeated from above)"
+  grep -aE '✘|↳|error:' "$log" | grep -avE 'Testing Library Version' | head -60
   echo "swift test FAILED (rc=$swift_rc)"; exit 1
 fi
 echo "== tier 3: real ip_vs kernel in a qemu guest"
