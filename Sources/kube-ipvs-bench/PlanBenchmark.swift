@@ -103,6 +103,7 @@ enum PlanBenchmark {
             let (snapshot, normaliseSample) = timed {
                 ProxySnapshot.build(services: cluster.services, slices: cluster.slices, node: cluster.node)
             }
+            if round == 0 { m.rssSnapshotKiB = BenchProcess.peakRSSKiB() }
             let (plan, planSample) = timed { IPVSPlanner.plan(snapshot, node: cluster.node, config: cluster.config) }
             record(normaliseSample, in: &m.normalise)
             record(planSample, in: &m.plan)
@@ -150,22 +151,29 @@ enum PlanBenchmark {
         phase.cpu.append(sample.1)
     }
 
-    /// Prints each target with the measured figure; returns how many were missed.
+    /// Prints each target with the measured figure; returns how many were missed. Time targets are
+    /// judged on wall time and CPU time: on a machine shared with other builds (load average above
+    /// the CPU count) wall time mostly measures waiting for a CPU. Peak RSS is judged at the end of
+    /// planning (objects + snapshot + plan, what a daemon's full sync holds); the text renders,
+    /// which only `kube-ipvs plan` does, are printed beside it.
     static func verdicts(_ results: [PlanMeasurement]) -> Int {
-        print("== targets (best of repeats; normalise + plan)")
+        print("== targets (best of repeats; normalise + plan) on \(BenchProcess.machine())")
         var missed = 0
+        func verdict(_ ok: Bool) -> String {
+            if !ok { missed += 1 }
+            return ok ? "met" : "MISSED"
+        }
         for target in targets {
             guard let m = results.first(where: { $0.services == target.services }) else { continue }
-            let ok = m.total.best <= target.seconds
-            if !ok { missed += 1 }
-            print("   \(target.services) x \(m.endpointsPerService): \(BenchProcess.ms(m.total.best)) "
-                  + "<= \(BenchProcess.ms(target.seconds)): \(ok ? "met" : "MISSED")")
+            let limit = BenchProcess.ms(target.seconds)
+            print("   \(target.services) x \(m.endpointsPerService) <= \(limit): wall \(BenchProcess.ms(m.total.best)) "
+                  + "\(verdict(m.total.best <= target.seconds)), cpu \(BenchProcess.ms(m.total.bestCPU)) "
+                  + "\(verdict(m.total.bestCPU <= target.seconds))")
         }
         for m in results {
-            let ok = m.rssPeakKiB <= rssTargetKiB
-            if !ok { missed += 1 }
-            print("   \(m.services) x \(m.endpointsPerService): peak RSS \(BenchProcess.mb(m.rssPeakKiB)) "
-                  + "<= \(BenchProcess.mb(rssTargetKiB)): \(ok ? "met" : "MISSED")")
+            print("   \(m.services) x \(m.endpointsPerService): peak RSS \(BenchProcess.mb(m.rssPlanKiB)) <= "
+                  + "\(BenchProcess.mb(rssTargetKiB)): \(verdict(m.rssPlanKiB <= rssTargetKiB)) "
+                  + "(with text renders \(BenchProcess.mb(m.rssPeakKiB)))")
         }
         return missed
     }

@@ -45,10 +45,11 @@ struct PlanMeasurement: Codable {
     var planText = Phase()
     /// Bytes of the rendered plan text.
     var planTextBytes = 0
-    /// Peak RSS (KiB): before generating, after generating the objects, after the first
-    /// normalise + plan, and at the end (renders included).
+    /// Peak RSS (KiB): before generating, after generating the objects, after the first normalise,
+    /// after the first plan (what a daemon's full sync peaks at), and at the end (renders included).
     var rssStartKiB = 0
     var rssObjectsKiB = 0
+    var rssSnapshotKiB = 0
     var rssPlanKiB = 0
     var rssPeakKiB = 0
     /// How the peak was isolated: "child process" or "in process (clear_refs)".
@@ -84,9 +85,9 @@ struct PlanMeasurement: Codable {
         text += "   render ipvsadm -Ln text    \(tableText.summary)\n"
         text += "   render ipset save text     \(ipsetText.summary)\n"
         text += "   render whole plan text     \(planText.summary), \(planTextBytes / 1024) KiB\n"
-        text += "   peak RSS: start \(BenchProcess.mb(rssStartKiB)), objects \(BenchProcess.mb(rssObjectsKiB)), "
-            + "+ snapshot and plan \(BenchProcess.mb(rssPlanKiB)), + renders \(BenchProcess.mb(rssPeakKiB)) "
-            + "[\(isolation)]\n"
+        text += "   peak RSS: start \(BenchProcess.mb(rssStartKiB)), + objects \(BenchProcess.mb(rssObjectsKiB)), "
+            + "+ snapshot \(BenchProcess.mb(rssSnapshotKiB)), + plan \(BenchProcess.mb(rssPlanKiB)), "
+            + "+ renders \(BenchProcess.mb(rssPeakKiB)) [\(isolation)]\n"
         return text
     }
 }

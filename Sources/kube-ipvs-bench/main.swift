@@ -2,10 +2,30 @@
 //   plan   planner at 1k/10k/50k services x 10 endpoints: time per stage and peak RSS per size
 //   ipset  LibIPSet batches vs `ipset restore`/`ipset save` in a fresh network namespace (root)
 // The IPVS benchmarks run in the qemu guest: Tests/Guest/run-guest-bench.sh.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+let usage = """
+    usage: kube-ipvs-bench plan [--sizes N,N,...] [--endpoints N] [--repeat N] [--in-process] [--strict]
+           kube-ipvs-bench ipset [options]
+    Build with -c release for figures that mean anything. IPVS: Tests/Guest/run-guest-bench.sh.
+    """
 let benchArgs = Array(CommandLine.arguments.dropFirst())
-switch benchArgs.first {
-case "plan": try await PlanBenchmark.run(Array(benchArgs.dropFirst()))
-case "ipset": try await IPSetBench.run(Array(benchArgs.dropFirst()))
-default:
-    print("usage: kube-ipvs-bench plan|ipset [options]   (IPVS: Tests/Guest/run-guest-bench.sh)")
+if benchArgs.contains("--help") || benchArgs.contains("-h") {
+    print(usage)
+    exit(0)
+}
+do {
+    switch benchArgs.first {
+    case "plan": try await PlanBenchmark.run(Array(benchArgs.dropFirst()))
+    case "ipset": try await IPSetBench.run(Array(benchArgs.dropFirst()))
+    default:
+        print(usage)
+        exit(2)
+    }
+} catch {
+    // A bad argument or a missed --strict target: one line and a non-zero exit, never a trap.
+    fputs("kube-ipvs-bench: \(error)\n", stderr)
+    exit(1)
 }
