@@ -2,9 +2,7 @@
 //   plan   planner at 1k/10k/50k services x 10 endpoints: time per stage and peak RSS per size
 //   ipset  LibIPSet batches vs `ipset restore`/`ipset save` in a fresh network namespace (root)
 // The IPVS benchmarks run in the qemu guest: Tests/Guest/run-guest-bench.sh.
-#if canImport(Glibc)
-import Glibc
-#endif
+import Foundation
 
 let usage = """
     usage: kube-ipvs-bench plan [--sizes N,N,...] [--endpoints N] [--repeat N] [--in-process] [--strict]
@@ -26,6 +24,6 @@ do {
     }
 } catch {
     // A bad argument or a missed --strict target: one line and a non-zero exit, never a trap.
-    fputs("kube-ipvs-bench: \(error)\n", stderr)
+    FileHandle.standardError.write(Data("kube-ipvs-bench: \(error)\n".utf8))
     exit(1)
 }

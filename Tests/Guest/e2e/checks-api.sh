@@ -61,12 +61,14 @@ check_apiserver() {
   # relists, and no virtual server of ours is re-created.
   start_apiserver || { fail "api-back" "kube-ipvs-test-apiserver did not restart: $(tail -3 "$API_LOG")"; return; }
   t0=$(now_ms)
-  write_edit e a   # pod-a joins: a change only the new server knows, seen only once the daemon relisted
-  local code; code=$(api_apply < "$M/20-edit.yaml")
+  # A service only the new server knows (not in $M): programmed once the daemon relisted or re-watched.
+  local code; code=$({ service apinew 10.96.0.99 'ports:' "- $HTTP_PORT}"; slice apinew "$HTTP" b; } | api_apply)
   verdict "api-apply" "POST /_test/apply answered $code" test "$code" = 200
-  if eventually 60 has_rs_weight tcp 10.96.0.80:80 10.244.1.11:8080 1; then
-    pass "api-back-change-applied"; note "change through the restarted API server in ipvsadm after $(( $(now_ms) - t0 )) ms"
-  else fail "api-back-change-applied" "10.96.0.80:80 has: $(rs_set tcp 10.96.0.80:80)"; fi
+  if eventually 60 has_rs_weight tcp 10.96.0.99:80 10.244.1.12:8080 1; then
+    pass "api-back-change-applied"; note "service added through the restarted API server in ipvsadm after $(( $(now_ms) - t0 )) ms"
+  else fail "api-back-change-applied" "10.96.0.99:80: [$(vs_line tcp 10.96.0.99:80)] $(rs_set tcp 10.96.0.99:80)"; fi
+  r=$(ask node http://10.96.0.99/ 2)
+  verdict "api-back-change-traffic" "10.96.0.99 answered by: $(echo $r)" test "$(echo "$r" | sort -u)" = pod-b
   verdict "api-back-no-churn" "=virtual servers re-created or lost (before → now): \$(diff <(echo \"\$before\") <(vs_conns) | grep '^[<>]' | head -4 | tr '\\n' ';')" \
     counters_kept "$before"
   local rejected; rejected=$(metrics | awk '/^kubeipvs_rejected_objects/ { s += $2 } END { print s + 0 }')
