@@ -116,7 +116,7 @@ struct SyntheticCluster {
                 if (i + j) % 50 == 0 { conditions = .init(ready: false, serving: true, terminating: true) }
                 if (i + j) % 97 == 0 { conditions = .init(ready: false, serving: false, terminating: false) }
                 members.append(.init(addresses: [SyntheticCluster.podIP(pod, family)], conditions: conditions,
-                                     nodeName: "node-\(nodeIndex)", zone: "zone-\(nodeIndex % 3)"))
+                                     nodeName: "node-\(nodeIndex)"))
             }
             let slicePorts = ports.map { p -> KubeEndpointSlice.SlicePort in
                 let number: Int

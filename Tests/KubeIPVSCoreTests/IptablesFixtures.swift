@@ -14,7 +14,7 @@ enum IptablesFixtures {
     static func endpoint(_ address: String, _ port: UInt16, node: String = "node2", ready: Bool = true,
                          serving: Bool? = nil, terminating: Bool = false, local: Bool = false) -> Endpoint {
         Endpoint(address: ip(address), port: port, ready: ready, serving: serving ?? ready,
-                 terminating: terminating, nodeName: local ? "node1" : node, isLocal: local)
+                 terminating: terminating, isLocal: local)
     }
 
     static func snapshot(_ entries: [(ServicePort, [Endpoint])]) -> ProxySnapshot {

@@ -27,9 +27,9 @@ struct IptablesApplyTests {
         if withSticky { ports.append(sticky) }
         for port in ports { snapshot.servicePorts[port.name] = port }
         snapshot.endpoints[web.name] = [
-            Endpoint(address: L.ip("10.244.1.10"), port: 8080, nodeName: "node1", isLocal: true),
-            Endpoint(address: L.ip("10.244.2.10"), port: 8080, nodeName: "node2"),
-            Endpoint(address: L.ip("fd00:244:1::10"), port: 8080, nodeName: "node1", isLocal: true),
+            Endpoint(address: L.ip("10.244.1.10"), port: 8080, isLocal: true),
+            Endpoint(address: L.ip("10.244.2.10"), port: 8080),
+            Endpoint(address: L.ip("fd00:244:1::10"), port: 8080, isLocal: true),
         ]
         snapshot.endpoints[dns.name] = [Endpoint(address: L.ip("10.244.1.53"), port: 5353),
                                         Endpoint(address: L.ip("10.244.2.53"), port: 5353)]

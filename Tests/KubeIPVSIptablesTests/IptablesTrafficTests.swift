@@ -20,7 +20,7 @@ struct IptablesTrafficTests {
 
     static func endpoints(_ net: PodNetwork, port: UInt16, v6: Bool = false, local: Set<String> = []) -> [Endpoint] {
         net.pods.map { pod in
-            Endpoint(address: v6 ? pod.ipv6 : pod.ipv4, port: port, nodeName: local.contains(pod.name) ? "node1" : "node2",
+            Endpoint(address: v6 ? pod.ipv6 : pod.ipv4, port: port,
                      isLocal: local.contains(pod.name))
         }
     }

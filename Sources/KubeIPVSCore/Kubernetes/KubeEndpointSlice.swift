@@ -40,37 +40,45 @@ public struct KubeEndpointSlice: Codable, Hashable, Sendable {
 
     /// `endpoints[]`.
     public struct SliceEndpoint: Codable, Hashable, Sendable {
-        /// Only the first address is used (the API says all are fungible; kube-proxy does the same).
-        public var addresses: [String]
+        /// The first of the API's `addresses`: the only one used (the API says all are fungible;
+        /// kube-proxy does the same). One string, not an array: a 50k-service cluster has 500k of them.
+        public var address: String?
         /// The API's `conditions` field.
         public var conditions: Conditions
         /// The API's `nodeName` field.
         public var nodeName: String?
-        /// The API's `zone` field.
-        public var zone: String?
-        /// The API's `hostname` field.
-        public var hostname: String?
+        // zone and hostname are not kept: no proxy decision reads them (topology hints are not
+        // implemented), and every byte here is paid once per endpoint of the cluster.
 
-        /// Creates a value from its parts.
-        public init(addresses: [String], conditions: Conditions = Conditions(), nodeName: String? = nil,
-                    zone: String? = nil, hostname: String? = nil) {
-            self.addresses = addresses
-            self.conditions = conditions
-            self.nodeName = nodeName
-            self.zone = zone
-            self.hostname = hostname
+        /// The API's `addresses` as kept: the first one, or none.
+        public var addresses: [String] {
+            get { address.map { [$0] } ?? [] }
+            set { address = newValue.first }
         }
 
-        enum CodingKeys: String, CodingKey { case addresses, conditions, nodeName, zone, hostname }
+        /// Creates a value from its parts (only the first of `addresses` is kept).
+        public init(addresses: [String], conditions: Conditions = Conditions(), nodeName: String? = nil) {
+            self.address = addresses.first
+            self.conditions = conditions
+            self.nodeName = nodeName
+        }
+
+        enum CodingKeys: String, CodingKey { case addresses, conditions, nodeName }
 
         /// Decodes leniently: absent or null fields take their defaults, unknown ones are ignored.
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            addresses = try c.value(.addresses, default: [])
+            address = try c.value(.addresses, default: [String]()).first
             conditions = try c.value(.conditions, default: Conditions())
             nodeName = try c.decodeIfPresent(String.self, forKey: .nodeName)
-            zone = try c.decodeIfPresent(String.self, forKey: .zone)
-            hostname = try c.decodeIfPresent(String.self, forKey: .hostname)
+        }
+
+        /// Encodes as the API writes it (`addresses` is a list).
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(addresses, forKey: .addresses)
+            try c.encode(conditions, forKey: .conditions)
+            try c.encodeIfPresent(nodeName, forKey: .nodeName)
         }
     }
 

@@ -16,11 +16,13 @@ public enum IPFamily: Int, Sendable, Hashable, Comparable, Codable, CustomString
 /// An IPv4 or IPv6 address stored inline (no heap allocation): 128 bits plus the family.
 /// IPv4 addresses live in the low 32 bits of `low`.
 public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
-    public let family: IPFamily
+    // The family last: 17 bytes, so a port and flags fit in the padding of the types that hold one
+    // (an endpoint is 24 bytes, not 32).
     /// Most significant 64 bits (always 0 for IPv4).
     public let high: UInt64
     /// Least significant 64 bits.
     public let low: UInt64
+    public let family: IPFamily
 
     public init(family: IPFamily, high: UInt64, low: UInt64) {
         self.family = family

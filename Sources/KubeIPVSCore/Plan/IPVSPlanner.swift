@@ -22,13 +22,25 @@ public enum IPVSPlanner {
     /// The whole plan: `merge` of `planPort` for every service port of the snapshot.
     public static func plan(_ snapshot: ProxySnapshot, node: NodeContext, config: ProxyConfiguration) -> IPVSPlan {
         let context = PlanningContext(node: node, config: config)
-        // Same as merge(ports.map(planPort)), without keeping every PortPlan alive at once.
-        var merger = PlanMerger(capacity: snapshot.servicePorts.count)
+        // Same as merge(ports.map(planPort)), without keeping every PortPlan alive at once. Sized up
+        // front: growing by doubling would hold the old and the new buffer at once (the peak).
+        var merger = PlanMerger(capacity: snapshot.servicePorts.count,
+                                virtualServers: virtualServerEstimate(snapshot, context))
         for port in snapshot.servicePorts.values {
             var builder = PortPlanBuilder(port: port, context: context)
             merger.add(builder.build(snapshot.selection(for: port)))
         }
         return merger.finish(rejections: snapshot.rejections, config: config)
+    }
+
+    /// An upper bound of the virtual servers `plan` makes (per family: addresses, plus NodePort
+    /// addresses when the port has a nodePort).
+    static func virtualServerEstimate(_ snapshot: ProxySnapshot, _ context: PlanningContext) -> Int {
+        let nodePorts = context.nodePortAddressesV4.count + context.nodePortAddressesV6.count
+        return snapshot.servicePorts.values.reduce(0) { total, port in
+            let addresses = port.clusterIPs.count + port.externalIPs.count + port.loadBalancerIPs.count
+            return total + addresses + (port.nodePort == nil ? 0 : nodePorts)
+        }
     }
 
     /// The plan for one service port, so a sync can re-plan only the ports that changed and

@@ -7,8 +7,8 @@ struct PlanMerger {
     var health: [ServiceName: (port: UInt16, addresses: Set<IPAddress>)] = [:]
     var blocked: [VirtualServerKey] = []
 
-    init(capacity: Int) {
-        virtualServers.reserveCapacity(capacity)
+    init(capacity: Int, virtualServers expected: Int? = nil) {
+        virtualServers.reserveCapacity(expected ?? capacity)
         bound.reserveCapacity(capacity)
     }
 
@@ -29,6 +29,7 @@ struct PlanMerger {
         var plan = IPVSPlan()
         var refused = rejections
         plan.virtualServers = resolveConflicts(&refused)
+        virtualServers = []   // released before the sets are built: the peak of a 50k-service plan
         sortUnique(&bound)
         plan.boundAddresses = bound
         for family in [IPFamily.v4, .v6] {
@@ -56,19 +57,20 @@ struct PlanMerger {
 
     /// Sorted virtual servers with one per key; the losers of a conflict become rejections.
     func resolveConflicts(_ rejections: inout [Rejection]) -> [PlannedVirtualServer] {
-        // Sort indices by plain-data keys: moving the servers themselves costs retains per swap.
-        let keys = virtualServers.map { ($0.server.key, $0.role.rank) }
-        let order = virtualServers.indices.sorted { a, b in
-            let x = keys[a], y = keys[b]
-            if x.0 != y.0 { return x.0 < y.0 }
-            if x.1 != y.1 { return x.1 < y.1 }
-            return virtualServers[a].servicePort < virtualServers[b].servicePort
+        // Sort indices: moving the servers themselves costs retains per swap.
+        let order = virtualServers.withUnsafeBufferPointer { vs in
+            vs.indices.sorted { a, b in
+                let x = vs[a].server.key, y = vs[b].server.key   // plain data: no retains
+                if x != y { return x < y }
+                if vs[a].role != vs[b].role { return vs[a].role < vs[b].role }
+                return vs[a].servicePort < vs[b].servicePort
+            }
         }
         var out: [PlannedVirtualServer] = []
         out.reserveCapacity(order.count)
         var previous: Int?
         for i in order {
-            if let p = previous, keys[p].0 == keys[i].0 {
+            if let p = previous, virtualServers[p].server.key == virtualServers[i].server.key {
                 let vs = virtualServers[i], kept = virtualServers[p]
                 rejections.append(Rejection(kind: .service, object: vs.servicePort.service.description, reason:
                     "virtual server \(vs.key) (\(vs.role) of \(vs.servicePort)) is already planned as "

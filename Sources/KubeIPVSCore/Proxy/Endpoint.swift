@@ -6,20 +6,17 @@ public struct Endpoint: Hashable, Sendable, Comparable, CustomStringConvertible 
     public var ready: Bool
     public var serving: Bool
     public var terminating: Bool
-    public var nodeName: String?
-    public var zone: String?
-    /// Runs on this node (nodeName equals the proxy's node name).
+    /// Runs on this node (the slice's nodeName equals the proxy's node name). The name itself is not
+    /// kept: 24 bytes per endpoint instead of 72 (a 50k-service cluster has 500k endpoints).
     public var isLocal: Bool
 
     public init(address: IPAddress, port: UInt16, ready: Bool = true, serving: Bool = true,
-                terminating: Bool = false, nodeName: String? = nil, zone: String? = nil, isLocal: Bool = false) {
+                terminating: Bool = false, isLocal: Bool = false) {
         self.address = address
         self.port = port
         self.ready = ready
         self.serving = serving
         self.terminating = terminating
-        self.nodeName = nodeName
-        self.zone = zone
         self.isLocal = isLocal
     }
 

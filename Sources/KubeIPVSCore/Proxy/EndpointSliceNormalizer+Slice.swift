@@ -109,8 +109,7 @@ extension EndpointSliceNormalizer {
             }
             let c = e.conditions
             out.append(Endpoint(address: ip, port: port, ready: c.ready ?? true, serving: c.serving ?? true,
-                                terminating: c.terminating ?? false, nodeName: e.nodeName, zone: e.zone,
-                                isLocal: !nodeName.isEmpty && e.nodeName == nodeName))
+                                terminating: c.terminating ?? false, isLocal: !nodeName.isEmpty && e.nodeName == nodeName))
         }
         return out
     }

@@ -37,8 +37,8 @@ public enum EndpointSliceNormalizer {
     }
 
     /// Sorts by address and port and keeps one endpoint per `address:port`: the most usable one
-    /// (ready, then serving, then not terminating), ties broken by nodeName and zone, so the result
-    /// never depends on slice order.
+    /// (ready, then serving, then not terminating, then local), so the result never depends on
+    /// slice order.
     public static func merge(_ endpoints: [Endpoint]) -> [Endpoint] {
         guard endpoints.count > 1, !EndpointSelection.isStrictlySorted(endpoints) else { return endpoints }
         let sorted = endpoints.sorted(by: precedes)
@@ -57,16 +57,6 @@ public enum EndpointSliceNormalizer {
         if a.ready != b.ready { return a.ready }
         if a.serving != b.serving { return a.serving }
         if a.terminating != b.terminating { return !a.terminating }
-        if a.nodeName != b.nodeName { return optionalPrecedes(a.nodeName, b.nodeName) }
-        if a.zone != b.zone { return optionalPrecedes(a.zone, b.zone) }
-        return !a.isLocal && b.isLocal
-    }
-
-    static func optionalPrecedes(_ a: String?, _ b: String?) -> Bool {
-        switch (a, b) {
-        case (nil, _): true
-        case (_, nil): false
-        case let (x?, y?): x < y
-        }
+        return a.isLocal && !b.isLocal
     }
 }
