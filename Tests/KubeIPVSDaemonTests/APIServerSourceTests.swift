@@ -95,4 +95,14 @@ import Testing
         #expect(events.first?.key.name.hasPrefix("node1.") == true)
         try await client.shutdown()
     }
+
+    /// The daemon shuts its source down on exit: AsyncHTTPClient traps in a debug build when a client is
+    /// released unshut (kube-ipvs with an API server crashed on SIGTERM).
+    @Test func shutdownReleasesTheAPIClient() async throws {
+        let client = try APIClient(configuration: ClientConfiguration(server: "http://127.0.0.1:1"), logger: Self.logger)
+        let source: any ObjectSource = APIServerSource(client: client, nodeName: "node1", logger: Self.logger)
+        await source.shutdown()
+        let error = await #expect(throws: (any Error).self) { try await client.shutdown() }
+        #expect("\(error.map { "\($0)" } ?? "")".contains("alreadyShutdown"), "\(String(describing: error))")
+    }
 }

@@ -54,6 +54,20 @@ public enum DaemonBootstrap {
             "mode": "\(mode.rawValue)", "node": "\(nodeName)", "source": "\(source.name)",
             "scheduler": "\(options.proxy.scheduler)",
         ])
+        let result: Result<Int32, any Error>
+        do {
+            result = .success(try await serve(daemon, options: options, mode: mode, health: health, checks: checks,
+                                              metrics: metrics, logger: logger))
+        } catch {
+            result = .failure(error)
+        }
+        await source.shutdown()
+        return try result.get()
+    }
+
+    /// One sync (`--once`), or the loop and the HTTP servers until SIGTERM/SIGINT.
+    static func serve(_ daemon: ProxyDaemon, options: DaemonOptions, mode: ProxyMode, health: HealthState,
+                      checks: HealthCheckNodePorts, metrics: DaemonMetrics, logger: Logger) async throws -> Int32 {
         if options.once {
             let outcome = try await daemon.run(once: true)
             return outcome?.success == true ? 0 : 1

@@ -19,6 +19,14 @@ public struct APIServerSource: ObjectSource {
 
     public var name: String { "api \(client.configuration.server)" }
 
+    /// Shuts the API client down. AsyncHTTPClient traps in debug builds (and leaks otherwise) when a
+    /// client is released without `shutdown()`: a daemon stopped by SIGTERM crashed on its way out.
+    public func shutdown() async {
+        do { try await client.shutdown() } catch {
+            logger.warning("cannot shut down the API client", metadata: ["error": "\(error)"])
+        }
+    }
+
     /// Publishes an Event about this node; a refusal is logged, never fatal.
     public func report(_ event: NodeEvent) async {
         do {

@@ -23,4 +23,11 @@ public protocol ObjectSource: Sendable {
     var name: String { get }
     /// Runs until cancelled, delivering events to `sink` in order.
     func run(_ sink: @escaping @Sendable (ObjectEvent) async -> Void) async throws
+    /// Releases what the source holds (connections, event loops) once `run` has ended.
+    func shutdown() async
+}
+
+extension ObjectSource {
+    /// Nothing to release.
+    public func shutdown() async {}
 }
