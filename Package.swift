@@ -64,7 +64,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "kube-ipvs-bench", dependencies: [
-            "KubeIPVSCore", "KubeIPVSKernel", "KubeIPVSNetlink", "KubeIPVSIptables", "KubeIPVSDaemon",
+            "KubeIPVSCore", "KubeIPVSKernel", "KubeIPVSNetlink", "KubeIPVSIptables", "KubeIPVSDaemon", "KubeIPVSTesting",
+            .product(name: "Logging", package: "swift-log"),
         ]),
 
         .testTarget(name: "KubeIPVSCoreTests", dependencies: ["KubeIPVSCore", "KubeIPVSSources"],
