@@ -75,7 +75,7 @@ public enum ManifestLoader {
         }
     }
 
-    static func isManifestName(_ name: String) -> Bool {
+    public static func isManifestName(_ name: String) -> Bool {
         guard !name.hasPrefix("."), let dot = name.lastIndex(of: ".") else { return false }
         return extensions.contains(String(name[name.index(after: dot)...]))
     }

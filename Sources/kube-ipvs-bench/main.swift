@@ -1,28 +1,33 @@
+// kube-ipvs-bench NAME [ARGS]: programs that print figures (ratios measured in the same run).
+//   plan   planner at 1k/10k/50k services x 10 endpoints: time per stage and peak RSS per size
+//   ipset  LibIPSet batches vs `ipset restore`/`ipset save` in a fresh network namespace (root)
+//   iptables  the iptables fallback proxier, full and one-change syncs, in a fresh network namespace (root)
+// The IPVS benchmarks run in the qemu guest: Tests/Guest/run-guest-bench.sh.
 import Foundation
 
-// kube-ipvs-bench <name> [options]: prints figures; not a test. Each benchmark lives in its own
-// folder and registers one line here.
-let benchmarks: [any Benchmark.Type] = [
-    IptablesBenchmark.self,
-]
-
-let arguments = Array(CommandLine.arguments.dropFirst())
-guard let name = arguments.first, !["-h", "--help", "help"].contains(name) else {
-    print(BenchmarkUsage.text(benchmarks))
-    exit(arguments.isEmpty ? 2 : 0)
-}
-guard let benchmark = benchmarks.first(where: { $0.name == name }) else {
-    FileHandle.standardError.write(Data("kube-ipvs-bench: unknown benchmark \(name)\n\n\(BenchmarkUsage.text(benchmarks))\n".utf8))
-    exit(2)
+let usage = """
+    usage: kube-ipvs-bench plan [--sizes N,N,...] [--endpoints N] [--repeat N] [--in-process] [--strict]
+           kube-ipvs-bench ipset [options]
+           kube-ipvs-bench iptables [options]
+    \(IptablesBenchmark.usage)
+    Build with -c release for figures that mean anything. IPVS: Tests/Guest/run-guest-bench.sh.
+    """
+let benchArgs = Array(CommandLine.arguments.dropFirst())
+if benchArgs.contains("--help") || benchArgs.contains("-h") {
+    print(usage)
+    exit(0)
 }
 do {
-    let options = try BenchmarkOptions(Array(arguments.dropFirst()))
-    if options.flag("help") {
-        print("kube-ipvs-bench \(benchmark.name): \(benchmark.summary)\n\n\(benchmark.usage)")
-        exit(0)
+    switch benchArgs.first {
+    case "plan": try await PlanBenchmark.run(Array(benchArgs.dropFirst()))
+    case "ipset": try await IPSetBench.run(Array(benchArgs.dropFirst()))
+    case "iptables": exit(try await IptablesBenchmark.run(Array(benchArgs.dropFirst())))
+    default:
+        print(usage)
+        exit(2)
     }
-    exit(try await benchmark.run(options))
 } catch {
-    FileHandle.standardError.write(Data("kube-ipvs-bench \(name): \(error)\n".utf8))
+    // A bad argument or a missed --strict target: one line and a non-zero exit, never a trap.
+    FileHandle.standardError.write(Data("kube-ipvs-bench: \(error)\n".utf8))
     exit(1)
 }

@@ -60,8 +60,13 @@ struct IptablesTrafficTests {
     /// spread fails with odds below one in a million while a first-endpoint-takes-all fails always.
     static func expectSpread(_ report: ClientReport, over pods: [String], total: Int,
                              sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(report.errors.isEmpty, "errors: \(report.errors)", sourceLocation: sourceLocation)
-        #expect(report.total == total, sourceLocation: sourceLocation)
+        // A client timeout on a saturated 2-core machine is not a routing error: up to 1% are tolerated;
+        // any other error (refused, reset, wrong answer) fails.
+        let timeouts = report.errors["TimeoutError"] ?? 0
+        #expect(report.errors.filter { $0.key != "TimeoutError" }.isEmpty, "errors: \(report.errors)",
+                sourceLocation: sourceLocation)
+        #expect(timeouts <= max(1, total / 100), "timeouts: \(timeouts)", sourceLocation: sourceLocation)
+        #expect(report.total + timeouts == total, sourceLocation: sourceLocation)
         #expect(Set(report.counts.keys) == Set(pods), "\(report.counts)", sourceLocation: sourceLocation)
         let p = 1 / Double(pods.count)
         let fair = Double(total) * p, bound = 5 * (Double(total) * p * (1 - p)).squareRoot()

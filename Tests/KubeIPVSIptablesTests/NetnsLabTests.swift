@@ -22,7 +22,7 @@ struct NetnsLabTests {
         // Plain routing, no proxy rules: the pod sees the client's own address.
         #expect(v4.sources == [PodNetwork.clientIP.description])
         let v6 = try net.httpRequests(net.pods[0].ipv6, PodNetwork.httpPort, count: 2)
-        #expect(v6.counts == ["pod1": 2] && v6.sources == [PodNetwork.clientIPv6.description])
+        #expect(v6.counts == ["pod1": 2] && v6.sources == [PodNetwork.clientIPv6.description], "\(v6)")
         let udp = try net.udpRequests(net.pods[0].ipv4, PodNetwork.udpPort, count: 2, sourcePort: 40100)
         #expect(udp.counts == ["pod1": 2])
         #expect(try net.waitUntilServed(net.pods[1].ipv4, PodNetwork.httpPort, seconds: 5) == "pod2")

@@ -48,6 +48,8 @@ public final class NetnsLab: @unchecked Sendable {
         let name = "\(tag)-\(role)"
         try Self.check(runner.runBlocking(["ip", "netns", "add", name], input: nil, timeout: .seconds(10)))
         namespaces.append(name)
+        // No duplicate address detection: a tentative link-local address delays the first IPv6 exchange.
+        try must(name, ["sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0"])
         try must(name, ["ip", "link", "set", "lo", "up"])
         return name
     }

@@ -36,6 +36,10 @@ struct IptablesBenchResult {
     /// CPU time of the pure parts of a full sync, alone: rendering both families with an empty
     /// cache, and writing the IPv4 restore text.
     var pureRender = Samples(), pureText = Samples()
+    /// The in-run baseline for a one-change sync: what a proxier without partial syncs does (as
+    /// kube-proxy < 1.26 did): build the whole snapshot, render every family from nothing and
+    /// restore every chain, into the same namespace.
+    var naiveResync = Samples()
     /// Why the run stopped early, if it did.
     var failure: String?
     /// What the kernel holds after the run matches what the proxier wrote.
@@ -50,7 +54,7 @@ enum ChangeMode: CaseIterable {
 /// Full syncs from empty (each in a fresh namespace), then one-change syncs in the last one.
 struct IptablesBenchRun {
     var backend: IptablesBackend
-    var cluster: SyntheticCluster
+    var cluster: IptablesBenchCluster
     var fullRuns: Int
     var changes: Int
     var timeout: Duration
@@ -62,7 +66,7 @@ struct IptablesBenchRun {
 
     static let node = NodeContext(name: "node1", localAddresses: [LocalAddress(interface: "eth0", address: IPAddress("10.0.0.10")!)],
                                   primaryIPs: [IPAddress("10.0.0.10")!])
-    static let configuration = ProxyConfiguration(clusterCIDRs: [SyntheticCluster.podCIDR])
+    static let configuration = ProxyConfiguration(clusterCIDRs: [IptablesBenchCluster.podCIDR])
 
     /// Measures into ``result``.
     mutating func run() async throws {
@@ -137,12 +141,26 @@ struct IptablesBenchRun {
                 result.changeBytes = report.bytesWritten[.v4] ?? 0
             }
         }
+        for _ in 0..<max(1, min(changes, 5)) {
+            let ((), took) = try await measure { try await naiveResync(runner: lab.runner(in: namespace)) }
+            result.naiveResync.add(took)
+        }
         result.verification = try await verify(lab: lab, namespace: namespace, proxier: proxier)
     }
 
     func makeProxier(runner: ProcessRunner) -> IptablesProxier {
         IptablesProxier(configuration: Self.configuration, node: Self.node, backend: backend, runner: runner,
                         timeout: timeout, logger: logger)
+    }
+
+    /// A whole rewrite of the current state with plain iptables-restore calls (the baseline).
+    func naiveResync(runner: ProcessRunner) async throws {
+        let snapshot = ProxySnapshot.build(services: cluster.services, slices: cluster.slices, node: Self.node)
+        for ruleset in IptablesModeRenderer(configuration: Self.configuration).renderAll(snapshot, node: Self.node) {
+            let tool = IptablesRestore(backend: backend, family: ruleset.family, runner: runner, timeout: timeout)
+            // The same -Z a full nft sync starts with (without it nft needs minutes at 10,000 services).
+            try await tool.restore(ruleset.restoreText(natPrelude: backend == .nft ? ["-Z"] : []), target: "baseline")
+        }
     }
 
     /// The nat table's KUBE-* chains read back equal the chains the proxier believes it wrote, and

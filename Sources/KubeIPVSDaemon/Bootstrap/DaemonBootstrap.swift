@@ -1,0 +1,129 @@
+import Foundation
+import KubeIPVSCore
+import KubeIPVSIptables
+import KubeIPVSKernel
+import KubeIPVSNetlink
+import KubeIPVSSources
+import Logging
+import ServiceLifecycle
+
+/// Composes the daemon from resolved options: picks the mode (probing IPVS, falling back to
+/// iptables unless `--no-fallback`), builds the kernel adapters, the object source, the HTTP
+/// servers, and runs them in one `ServiceGroup` until SIGTERM/SIGINT. SIGTERM leaves the data
+/// plane in place; `--cleanup` removes it.
+public enum DaemonBootstrap {
+    /// Runs the daemon; returns the process exit code.
+    public static func run(options: DaemonOptions, logger: Logger) async throws -> Int32 {
+        let nodeName = (options.hostnameOverride ?? ProcessInfo.processInfo.hostName).lowercased()
+        let backend = await IptablesBackendDetector().detect()
+        logger.info("iptables backend", metadata: ["backend": "\(backend)"])
+        if options.cleanup { return await cleanupEverything(options: options, backend: backend.backend, logger: logger) }
+
+        let metrics = DaemonMetrics()
+        let links = try RTNetlinkLinkAddress()
+        let selection = await ModeSelection.choose(options: options, logger: logger)
+        guard let mode = selection.mode else { return 1 }
+        metrics.setMode(mode, fallback: selection.fallback)
+
+        let proxier: any Proxier
+        switch mode {
+        case .ipvs:
+            proxier = try await makeIPVSProxier(options: options, links: links, backend: backend.backend, logger: logger)
+        case .iptables:
+            proxier = makeIptablesProxier(options: options, nodeName: nodeName, backend: backend.backend, logger: logger)
+        }
+        let source = try ObjectSources.make(options: options, nodeName: nodeName, logger: logger)
+        if selection.fallback, let api = source as? APIServerSource {
+            await api.report(NodeEvent(node: nodeName, reason: "IPVSUnavailable",
+                                       message: "kube-ipvs falls back to the iptables proxier: \(selection.reason)"))
+        }
+        let health = HealthState(timeout: TimeInterval(Double(options.syncPeriod.components.seconds) * 2))
+        let checks = HealthCheckNodePorts(logger: logger)
+        // Service IPs on kube-ipvs0 are ours, not the node's: counted as local addresses they would
+        // re-plan every service at each address poll after a service IP is bound, and could become a
+        // primary IP.
+        let dummy = options.proxy.dummyInterface
+        let daemon = ProxyDaemon(
+            source: source, proxier: proxier,
+            node: .init(name: nodeName, localAddresses: {
+                ((try? await links.localAddresses()) ?? []).filter { $0.interface != dummy }
+            }),
+            minSyncPeriod: options.minSyncPeriod, syncPeriod: options.syncPeriod, metrics: metrics,
+            health: health, healthChecks: checks, logger: logger)
+        logger.info("kube-ipvs starting", metadata: [
+            "mode": "\(mode.rawValue)", "node": "\(nodeName)", "source": "\(source.name)",
+            "scheduler": "\(options.proxy.scheduler)",
+        ])
+        if options.once {
+            let outcome = try await daemon.run(once: true)
+            return outcome?.success == true ? 0 : 1
+        }
+        var services: [any Service] = [DaemonService(daemon: daemon), HealthCheckListeners(ports: checks, logger: logger)]
+        if let a = BindAddress(options.healthzBindAddress), a.port > 0 {
+            services.append(StatusServers.healthz(address: a, health: health, logger: logger))
+        }
+        if let a = BindAddress(options.metricsBindAddress), a.port > 0 {
+            services.append(StatusServers.metrics(address: a, metrics: metrics, mode: { mode }, logger: logger))
+        }
+        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        logger.info("kube-ipvs stopped; the data plane stays in place")
+        return 0
+    }
+
+    static func makeIPVSProxier(options: DaemonOptions, links: RTNetlinkLinkAddress, backend: IptablesBackend,
+                                logger: Logger) async throws -> IPVSProxier {
+        let ipvs = try NetlinkIPVS()
+        _ = IPVSHostSetup(logger: logger).apply(strictARP: options.proxy.strictARP)
+        do {
+            try await IPVSHostSetup.applyTimeouts(tcp: options.tcpTimeout, tcpFin: options.tcpFinTimeout,
+                                                  udp: options.udpTimeout, ipvs: ipvs)
+        } catch {
+            logger.error("cannot set IPVS timeouts", metadata: ["error": "\(error)"])
+        }
+        let kernel = IPVSProxier.Kernel(
+            ipvs: ipvs, ipsets: try LibIPSet(), links: links,
+            restoreRules: { family, text in
+                try await IPVSCompanionApplier(backend: backend).apply(family: family, text: text)
+            })
+        return IPVSProxier(kernel: kernel, config: options.proxy, logger: logger)
+    }
+
+    static func makeIptablesProxier(options: DaemonOptions, nodeName: String, backend: IptablesBackend,
+                                    logger: Logger) -> IptablesModeProxier {
+        let inner = IptablesProxier(configuration: options.proxy, node: NodeContext(name: nodeName),
+                                    backend: backend, logger: logger)
+        return IptablesModeProxier(proxier: inner, cleanup: { try await inner.cleanup() }, logger: logger)
+    }
+
+    /// `--cleanup`: iptables chains of both modes, then the IPVS state (if IPVS is there at all).
+    static func cleanupEverything(options: DaemonOptions, backend: IptablesBackend, logger: Logger) async -> Int32 {
+        var failed = false
+        let iptables = IptablesProxier(configuration: options.proxy, node: NodeContext(name: ""), backend: backend,
+                                       logger: logger)
+        do { try await iptables.cleanup() } catch {
+            failed = true
+            logger.error("iptables cleanup incomplete", metadata: ["error": "\(error)"])
+        }
+        do {
+            let links = try RTNetlinkLinkAddress()
+            let kernel = IPVSProxier.Kernel(ipvs: try NetlinkIPVS(), ipsets: try LibIPSet(), links: links,
+                                            restoreRules: { _, _ in })
+            try await IPVSProxier(kernel: kernel, config: options.proxy, logger: logger).cleanup()
+        } catch {
+            failed = true
+            logger.error("IPVS cleanup incomplete", metadata: ["error": "\(error)"])
+        }
+        logger.info(failed ? "cleanup finished with errors" : "cleanup finished")
+        return failed ? 1 : 0
+    }
+}
+
+/// The reconcile loop as a lifecycle service: cancelled on graceful shutdown.
+struct DaemonService: Service {
+    let daemon: ProxyDaemon
+    func run() async throws {
+        try await cancelWhenGracefulShutdown { try await daemon.run() }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import KubeIPVSCore
+import Logging
+
+extension ProxyDaemon {
+    /// Runs one sync now (full when the scheduler says it is periodic, or on the first run).
+    @discardableResult
+    public func syncNow() async -> SyncOutcome {
+        let start = clock.now
+        let periodic = scheduler.started(now: start - epoch)
+        let first = syncCount == 0
+        if periodic || first { await refreshNode() }
+        metrics.serviceChangesTotal.increment(by: Int64(store.pendingServiceChanges))
+        metrics.endpointChangesTotal.increment(by: Int64(store.pendingEndpointChanges))
+        let changes = store.takeChanges()
+        let queuedAt = firstChangeQueued
+        firstChangeQueued = nil
+        let request = SyncRequest(store: store, changed: (periodic || first) ? nil : changes, node: node,
+                                  now: start - epoch)
+        let outcome = await proxier.sync(request)
+        let elapsed = clock.now - start
+        record(outcome, elapsed: elapsed, queuedAt: queuedAt)
+        scheduler.finished(success: outcome.success, now: clock.now - epoch)
+        if outcome.wantsFollowUp {
+            // Draining real servers: look at their connection counts again in drainCheckInterval (a
+            // change request here would spin at --ipvs-min-sync-period 0 and starve full syncs).
+            scheduler.requestFollowUp(at: clock.now - epoch + drainCheckInterval)
+        }
+        syncCount += 1
+        lastOutcome = outcome
+        return outcome
+    }
+
+    func record(_ outcome: SyncOutcome, elapsed: Duration, queuedAt: ContinuousClock.Instant?) {
+        metrics.syncDuration.record(elapsed)
+        (outcome.full ? metrics.fullSyncDuration : metrics.partialSyncDuration).record(elapsed)
+        metrics.serviceChangesPending.set(to: 0)
+        metrics.endpointChangesPending.set(to: 0)
+        let rejections = (outcome.rejections + sourceRejections).sorted()
+        metrics.setRejections(rejections)
+        metrics.virtualServers.set(to: Double(outcome.virtualServers))
+        metrics.realServers.set(to: Double(outcome.realServers))
+        metrics.drainingRealServers.set(to: Double(outcome.draining))
+        healthChecks?.update(Dictionary(outcome.healthChecks.map {
+            ($0.nodePort, HealthCheckNodePorts.Entry(service: $0.service, localEndpoints: $0.localEndpoints))
+        }, uniquingKeysWith: { a, _ in a }))
+        let meta: Logger.Metadata = [
+            "sync.full": "\(outcome.full)", "sync.duration_ms": "\(elapsed.milliseconds)",
+            "ipvs.virtual_servers": "\(outcome.virtualServers)", "ipvs.real_servers": "\(outcome.realServers)",
+            "rejected": "\(rejections.count)", "draining": "\(outcome.draining)",
+        ]
+        if outcome.success {
+            health.updated()
+            metrics.lastSyncTimestamp.set(to: Date().timeIntervalSince1970)
+            if let queuedAt { metrics.networkProgrammingDuration.record(clock.now - queuedAt) }
+            logger.debug("sync done", metadata: meta)
+        } else {
+            metrics.syncFailures.increment()
+            logger.warning("sync incomplete; will retry", metadata: meta.merging(
+                ["errors": "\(outcome.errors.count)", "first_error": "\(outcome.errors.first ?? "")"]) { a, _ in a })
+        }
+        for r in rejections where !(lastOutcome?.rejections.contains(r) ?? false) {
+            logger.warning("rejected object", metadata: ["kind": "\(r.kind.rawValue)", "object": "\(r.object)",
+                                                         "reason": "\(r.reason)"])
+        }
+    }
+
+    /// Re-reads local addresses and this node's primary IPs.
+    func refreshNode() async {
+        lastAddressPoll = clock.now
+        let addresses = await nodeFacts.localAddresses()
+        node = NodeContext(name: nodeFacts.name, localAddresses: addresses.sorted(),
+                           primaryIPs: Self.primaryIPs(node: nodeObject, addresses: addresses))
+    }
+
+    /// New or removed local addresses trigger a sync (NodePort on addresses that appear later).
+    func pollAddressesIfDue() async {
+        guard synced, let last = lastAddressPoll, clock.now - last >= addressPollInterval else { return }
+        let before = node
+        await refreshNode()
+        if node != before {
+            logger.info("local addresses changed", metadata: ["addresses": "\(node.localAddresses.map(\.address))"])
+            scheduler.request()
+            store.markAllChanged()
+        }
+    }
+
+    /// The Node's InternalIPs (one per family), else the first non-loopback local address per family.
+    static func primaryIPs(node: KubeNode?, addresses: [LocalAddress]) -> [IPAddress] {
+        var out: [IPFamily: IPAddress] = [:]
+        for a in node?.status.addresses ?? [] where a.type == "InternalIP" {
+            if let ip = IPAddress(a.address), out[ip.family] == nil { out[ip.family] = ip }
+        }
+        for a in addresses.sorted() where !a.address.isLoopback && !a.address.isLinkLocal && out[a.address.family] == nil {
+            out[a.address.family] = a.address
+        }
+        return out.values.sorted()
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds.
+    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
+}

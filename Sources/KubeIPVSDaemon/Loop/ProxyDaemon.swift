@@ -1,0 +1,126 @@
+import Foundation
+import KubeIPVSCore
+import Logging
+
+/// The reconcile loop: object events → change tracking → coalesced syncs of the active proxier.
+/// Constructing it starts nothing; `run()` does, until cancelled.
+public actor ProxyDaemon {
+    /// How the loop finds out about this node.
+    public struct NodeFacts: Sendable {
+        public var name: String
+        /// Current local addresses (re-read on full syncs and every `addressPollInterval`).
+        public var localAddresses: @Sendable () async -> [LocalAddress]
+
+        public init(name: String, localAddresses: @escaping @Sendable () async -> [LocalAddress]) {
+            self.name = name
+            self.localAddresses = localAddresses
+        }
+    }
+
+    let source: any ObjectSource
+    let proxier: any Proxier
+    let nodeFacts: NodeFacts
+    let metrics: DaemonMetrics
+    let health: HealthState
+    let healthChecks: HealthCheckNodePorts?
+    let logger: Logger
+    let wake = WakeSignal()
+    let clock = ContinuousClock()
+    let epoch: ContinuousClock.Instant
+    /// How often to look for new or removed local addresses (NodePort listens on all of them).
+    public var addressPollInterval: Duration = .seconds(5)
+    /// How soon to come back while real servers drain.
+    public var drainCheckInterval: Duration = .seconds(2)
+
+    var store = ObjectStore()
+    var scheduler: SyncScheduler
+    var node: NodeContext
+    var nodeObject: KubeNode?
+    var sourceRejections: [Rejection] = []
+    var synced = false
+    var firstChangeQueued: ContinuousClock.Instant?
+    var lastAddressPoll: ContinuousClock.Instant?
+    public internal(set) var lastOutcome: SyncOutcome?
+    public internal(set) var syncCount = 0
+
+    public init(source: any ObjectSource, proxier: any Proxier, node: NodeFacts, minSyncPeriod: Duration,
+                syncPeriod: Duration, metrics: DaemonMetrics, health: HealthState,
+                healthChecks: HealthCheckNodePorts? = nil, logger: Logger) {
+        self.source = source
+        self.proxier = proxier
+        self.nodeFacts = node
+        self.metrics = metrics
+        self.health = health
+        self.healthChecks = healthChecks
+        self.logger = logger
+        self.scheduler = SyncScheduler(minInterval: minSyncPeriod, maxInterval: syncPeriod)
+        self.node = NodeContext(name: node.name)
+        self.epoch = clock.now
+    }
+
+    /// Runs the source and the sync loop until cancelled (or, with `once`, until one full sync is done;
+    /// then returns that sync's outcome).
+    @discardableResult
+    public func run(once: Bool = false) async throws -> SyncOutcome? {
+        let source = self.source
+        let sourceTask = Task { [weak self] in
+            do {
+                try await source.run { [weak self] event in await self?.receive(event) }
+            } catch is CancellationError {
+            } catch {
+                await self?.sourceFailed(error)
+            }
+        }
+        defer { sourceTask.cancel() }
+        while !Task.isCancelled {
+            if !synced {
+                await wake.wait(until: clock.now + .seconds(1))
+                continue
+            }
+            let due = epoch + scheduler.nextRunTime()
+            if clock.now < due {
+                await wake.wait(until: min(due, clock.now + addressPollInterval))
+                await pollAddressesIfDue()
+                continue
+            }
+            let outcome = await syncNow()
+            if once { return outcome }
+        }
+        return lastOutcome
+    }
+
+    /// Applies one event to the store and schedules a sync.
+    public func receive(_ event: ObjectEvent) async {
+        switch event {
+        case .replaceServices(let all): store.replaceServices(all)
+        case .replaceSlices(let all): store.replaceSlices(all)
+        case .upsertService(let s): store.upsert(s)
+        case .deleteService(let s): store.delete(s)
+        case .upsertSlice(let s): store.upsert(s)
+        case .deleteSlice(let s): store.delete(s)
+        case .node(let n):
+            guard n.metadata.name == nodeFacts.name, n != nodeObject else { return }
+            nodeObject = n
+            scheduler.request()
+        case .sourceRejections(let r):
+            sourceRejections = r
+            metrics.setRejections((lastOutcome?.rejections ?? []) + r)
+        case .synced:
+            if !synced { logger.info("object source synced", metadata: ["source": "\(source.name)"]) }
+            synced = true
+        }
+        if !store.changedServices.isEmpty {
+            scheduler.request()
+            if firstChangeQueued == nil { firstChangeQueued = clock.now }
+            health.queued()
+            metrics.lastQueuedTimestamp.set(to: Date().timeIntervalSince1970)
+        }
+        metrics.serviceChangesPending.set(to: Double(store.pendingServiceChanges))
+        metrics.endpointChangesPending.set(to: Double(store.pendingEndpointChanges))
+        await wake.signal()
+    }
+
+    func sourceFailed(_ error: any Error) {
+        logger.error("object source stopped", metadata: ["source": "\(source.name)", "error": "\(error)"])
+    }
+}

@@ -1,0 +1,19 @@
+import KubeIPVSCore
+import KubeIPVSSources
+
+/// The node `kube-ipvs plan` plans for: explicit `--node-ip`s, else the addresses of the Node
+/// object of that name found in the manifests.
+public enum PlanNode {
+    public static func context(name: String, nodeIPs: [IPAddress], objects: ManifestObjects) -> NodeContext {
+        var ips = nodeIPs
+        var primary: [IPAddress] = []
+        if ips.isEmpty, let n = objects.nodes.first(where: { $0.metadata.name == name }) {
+            for a in n.status.addresses where a.type == "InternalIP" || a.type == "ExternalIP" {
+                if let ip = IPAddress(a.address) { ips.append(ip) }
+            }
+        }
+        for ip in ips where !primary.contains(where: { $0.family == ip.family }) { primary.append(ip) }
+        return NodeContext(name: name, localAddresses: ips.map { LocalAddress(interface: "node", address: $0) },
+                           primaryIPs: primary)
+    }
+}

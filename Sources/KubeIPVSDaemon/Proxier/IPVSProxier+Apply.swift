@@ -1,0 +1,165 @@
+import KubeIPVSCore
+import KubeIPVSKernel
+
+extension IPVSProxier {
+    /// Applies the difference in a safe order: sets and addresses that appear, then IPVS, then
+    /// members and addresses that go, then the companion rules. Returns one line per failure.
+    func apply(dirty: IPVSDesiredState.Dirty, full: Bool, now: Duration) async -> [String] {
+        var errors: [String] = []
+        if !full { errors += await refreshCounters(for: countersNeeded(dirty.virtualServers)) }
+        let sets = setChanges(dirty: dirty, full: full)
+        errors += await applySets(sets.filter { if case .delete = $0 { false } else { true } })
+        let addressKeys = full ? desired.boundAddresses.union(appliedAddresses) : dirty.addresses
+        let want = desired.boundAddresses
+        errors += await addAddresses(addressKeys.filter { want.contains($0) && !appliedAddresses.contains($0) }.sorted())
+        errors += await applyIPVS(scope: full ? nil : dirty.virtualServers.union(termination.draining.keys), now: now)
+        errors += await applySets(sets.filter { if case .delete = $0 { true } else { false } })
+        errors += await deleteAddresses(addressKeys.filter { !want.contains($0) && appliedAddresses.contains($0) }.sorted())
+        if full || dirty.companionRules || appliedRules.isEmpty { errors += await applyRules() }
+        return errors
+    }
+
+    /// TCP virtual servers about to lose real servers, or draining ones: their connection counts
+    /// decide between deleting and draining, so they are read fresh (one dump per service).
+    func countersNeeded(_ dirty: Set<VirtualServerKey>) -> Set<VirtualServerKey> {
+        var keys = Set(termination.draining.keys)
+        for key in dirty where key.proto == .tcp {
+            guard let have = applied[key] else { continue }
+            let want = desired.table[key]?.realServers ?? [:]
+            if have.realServers.keys.contains(where: { want[$0] == nil }) { keys.insert(key) }
+        }
+        return keys
+    }
+
+    func setChanges(dirty: IPVSDesiredState.Dirty, full: Bool) -> [IPSetChange] {
+        let wanted = desired.ipsets()
+        if full { return IPSetReconciler.diff(desired: wanted, observed: appliedSets) }
+        var changes: [IPSetChange] = []
+        for (name, entries) in dirty.entries.sorted(by: { $0.key < $1.key }) {
+            let want = wanted[name]?.entries ?? [], have = appliedSets[name]?.entries ?? []
+            let add = entries.filter { want.contains($0) && !have.contains($0) }.sorted()
+            let del = entries.filter { !want.contains($0) && have.contains($0) }.sorted()
+            if !add.isEmpty { changes.append(.add(name, add)) }
+            if !del.isEmpty { changes.append(.delete(name, del)) }
+        }
+        return changes
+    }
+
+    func applySets(_ changes: [IPSetChange]) async -> [String] {
+        var errors: [String] = []
+        for change in changes {
+            do {
+                switch change {
+                case .create(let spec):
+                    try await kernel.ipsets.create(spec, ignoreExisting: true)
+                    appliedSets[spec.name] = IPSetState(spec: spec, entries: [])
+                case .destroy(let name):
+                    try await kernel.ipsets.destroy(set: name)
+                    appliedSets[name] = nil
+                case .add(let name, let entries):
+                    try await kernel.ipsets.add(entries, to: name, ignoreExisting: true)
+                    appliedSets[name]?.entries.formUnion(entries)
+                case .delete(let name, let entries):
+                    try await kernel.ipsets.delete(entries, from: name, ignoreMissing: true)
+                    appliedSets[name]?.entries.subtract(entries)
+                }
+            } catch {
+                errors.append("\(change): \(error)")
+                logger.error("ipset change failed", metadata: ["change": "\(change)", "error": "\(error)"])
+            }
+        }
+        return errors
+    }
+
+    func addAddresses(_ addresses: [IPAddress]) async -> [String] {
+        var errors: [String] = []
+        for a in addresses {
+            do {
+                try await kernel.links.addAddress(a, to: config.dummyInterface)
+                appliedAddresses.insert(a)
+            } catch {
+                errors.append("adding \(a) to \(config.dummyInterface): \(error)")
+                logger.error("address add failed", metadata: ["address": "\(a)", "error": "\(error)"])
+            }
+        }
+        return errors
+    }
+
+    func deleteAddresses(_ addresses: [IPAddress]) async -> [String] {
+        var errors: [String] = []
+        for a in addresses {
+            do {
+                try await kernel.links.deleteAddress(a, from: config.dummyInterface)
+                appliedAddresses.remove(a)
+            } catch {
+                errors.append("deleting \(a) from \(config.dummyInterface): \(error)")
+                logger.error("address delete failed", metadata: ["address": "\(a)", "error": "\(error)"])
+            }
+        }
+        return errors
+    }
+
+    func applyIPVS(scope: Set<VirtualServerKey>?, now: Duration) async -> [String] {
+        let changes = IPVSReconciler.diff(desired: desired.table, observed: applied, scope: scope,
+                                          owns: ownership().predicate, termination: &termination, now: now)
+        guard !changes.isEmpty else { return [] }
+        let results = await kernel.ipvs.apply(changes.map(Self.operation))
+        var errors: [String] = []
+        for (change, result) in zip(changes, results) {
+            if let error = result.error {
+                errors.append("\(error)")
+                logger.error("IPVS operation failed", metadata: ["change": "\(change)", "error": "\(error)"])
+            } else {
+                record(change)
+            }
+        }
+        return errors
+    }
+
+    /// Updates the applied table after a successful change.
+    func record(_ change: IPVSChange) {
+        switch change {
+        case .addService(let s), .updateService(let s):
+            var entry = applied[s.key] ?? IPVSServiceState(server: s)
+            entry.server = s
+            applied[s.key] = entry
+        case .deleteService(let k):
+            applied[k] = nil
+        case .addRealServer(let k, let r), .updateRealServer(let k, let r):
+            applied[k]?.realServers[r.key] = r
+        case .deleteRealServer(let k, let r):
+            applied[k]?.realServers[r] = nil
+            applied[k]?.counters[r] = nil
+        }
+    }
+
+    static func operation(_ change: IPVSChange) -> IPVSOperation {
+        switch change {
+        case .addService(let s): .addVirtualServer(s)
+        case .updateService(let s): .updateVirtualServer(s)
+        case .deleteService(let k): .deleteVirtualServer(k)
+        case .addRealServer(let k, let r): .addRealServer(r, to: k)
+        case .updateRealServer(let k, let r): .updateRealServer(r, in: k)
+        case .deleteRealServer(let k, let r): .deleteRealServer(r, from: k)
+        }
+    }
+
+    /// Restores the companion rules of each family whose text changed.
+    func applyRules() async -> [String] {
+        var errors: [String] = []
+        let families: [IPFamily] = desired.boundAddresses.contains { $0.family == .v6 } || appliedRules[.v6] != nil
+            ? [.v4, .v6] : [.v4]
+        for family in families {
+            let text = desired.companionRules(family, config: config)
+            guard appliedRules[family] != text else { continue }
+            do {
+                try await kernel.restoreRules(family, text)
+                appliedRules[family] = text
+            } catch {
+                errors.append("iptables-restore (\(family)): \(error)")
+                logger.error("companion rules restore failed", metadata: ["family": "\(family)", "error": "\(error)"])
+            }
+        }
+        return errors
+    }
+}

@@ -1,0 +1,91 @@
+import KubeIPVSCore
+import KubeIPVSKernel
+import Logging
+
+/// The IPVS data plane: keeps virtual/real servers, kube-ipvs0 addresses, the KUBE-* ipsets and the
+/// companion iptables rules equal to the plan. A partial sync re-plans only the changed services
+/// and touches only what they changed; a full sync re-reads the kernel and repairs any drift.
+public actor IPVSProxier: Proxier {
+    /// The kernel capabilities this proxier drives.
+    public struct Kernel: Sendable {
+        public var ipvs: any IPVSControl
+        public var ipsets: any IPSetControl
+        public var links: any LinkAddressControl
+        /// Applies iptables-restore text (`--noflush`) for one family.
+        public var restoreRules: @Sendable (IPFamily, String) async throws -> Void
+
+        public init(ipvs: any IPVSControl, ipsets: any IPSetControl, links: any LinkAddressControl,
+                    restoreRules: @escaping @Sendable (IPFamily, String) async throws -> Void) {
+            self.ipvs = ipvs
+            self.ipsets = ipsets
+            self.links = links
+            self.restoreRules = restoreRules
+        }
+    }
+
+    public nonisolated let mode = ProxyMode.ipvs
+    let kernel: Kernel
+    let config: ProxyConfiguration
+    let logger: Logger
+
+    var desired = IPVSDesiredState()
+    /// What the kernel holds as far as we know (re-read on every full sync).
+    var applied = IPVSTableState()
+    var appliedAddresses: Set<IPAddress> = []
+    var appliedSets: [String: IPSetState] = [:]
+    var appliedRules: [IPFamily: String] = [:]
+    var termination: GracefulTermination
+    var rejections = RejectionLedger()
+    var node: NodeContext?
+    /// Set after a failed operation: the next sync re-reads the kernel.
+    var needsFullSync = true
+
+    public init(kernel: Kernel, config: ProxyConfiguration, drainTimeout: Duration = .seconds(900), logger: Logger) {
+        self.kernel = kernel
+        self.config = config
+        self.termination = GracefulTermination(timeout: drainTimeout)
+        self.logger = logger
+    }
+
+    public func sync(_ request: SyncRequest) async -> SyncOutcome {
+        let nodeChanged = node != request.node
+        node = request.node
+        let full = request.isFull || needsFullSync || nodeChanged
+        let changed = full ? nil : request.changed
+        replan(request.store, changed: changed, node: request.node)
+        var errors: [String] = []
+        if full {
+            do { try await observeKernel() } catch {
+                errors.append("reading the kernel state: \(error)")
+                logger.error("cannot read kernel state", metadata: ["error": "\(error)"])
+                needsFullSync = true
+                return outcome(full: true, errors: errors)
+            }
+        }
+        let dirty = desired.takeDirty()
+        errors += await apply(dirty: dirty, full: full, now: request.now)
+        needsFullSync = !errors.isEmpty
+        return outcome(full: full, errors: errors)
+    }
+
+    /// Re-plans the changed services (all when nil) into the desired state.
+    func replan(_ store: ObjectStore, changed: Set<ServiceName>?, node: NodeContext) {
+        let objects = store.objects(for: changed)
+        let snapshot = ProxySnapshot.build(services: objects.services, slices: objects.slices, node: node)
+        var plans: [ServiceName: [PortPlan]] = [:]
+        for port in snapshot.servicePorts.values {
+            let plan = IPVSPlanner.planPort(port, selection: snapshot.selection(for: port), node: node, config: config)
+            plans[port.name.service, default: []].append(plan)
+        }
+        let names = changed ?? Set(desired.portPlans.keys.map(\.service)).union(store.services.keys)
+        for name in names { desired.replace(service: name, with: plans[name] ?? []) }
+        rejections.replace(for: changed, with: snapshot.rejections, store: store)
+    }
+
+    func outcome(full: Bool, errors: [String]) -> SyncOutcome {
+        SyncOutcome(success: errors.isEmpty, full: full, errors: errors,
+                    rejections: rejections.all + desired.conflicts(), wantsFollowUp: termination.count > 0,
+                    virtualServers: applied.count, realServers: applied.values.reduce(0) { $0 + $1.realServers.count },
+                    draining: termination.count, healthChecks: desired.healthChecks())
+    }
+}

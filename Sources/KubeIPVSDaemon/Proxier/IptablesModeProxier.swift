@@ -1,0 +1,51 @@
+import KubeIPVSCore
+import KubeIPVSIptables
+import Logging
+
+/// The iptables fallback as a ``Proxier``: kube-proxy's iptables-mode rules, written with
+/// `iptables-restore --noflush`, only the changed services' chains on partial syncs.
+public actor IptablesModeProxier: Proxier {
+    public nonisolated let mode = ProxyMode.iptables
+    let proxier: IptablesProxier
+    let cleanupAction: @Sendable () async throws -> Void
+    let logger: Logger
+
+    public init(proxier: IptablesProxier, cleanup: @escaping @Sendable () async throws -> Void, logger: Logger) {
+        self.proxier = proxier
+        self.cleanupAction = cleanup
+        self.logger = logger
+    }
+
+    public func sync(_ request: SyncRequest) async -> SyncOutcome {
+        await proxier.setNode(request.node)
+        if request.isFull { await proxier.requestFullSync() }
+        let objects = request.store.objects()
+        let snapshot = ProxySnapshot.build(services: objects.services, slices: objects.slices, node: request.node)
+        let checks = Self.healthChecks(snapshot)
+        do {
+            let report = try await proxier.sync(snapshot)
+            for failure in report.conntrackFailures {
+                logger.warning("conntrack cleanup failed", metadata: ["error": "\(failure)"])
+            }
+            return SyncOutcome(success: true, full: request.isFull, rejections: snapshot.rejections, healthChecks: checks)
+        } catch {
+            logger.error("iptables-restore failed", metadata: ["error": "\(error)"])
+            return SyncOutcome(success: false, full: request.isFull, errors: ["\(error)"],
+                               rejections: snapshot.rejections, healthChecks: checks)
+        }
+    }
+
+    public func cleanup() async throws { try await cleanupAction() }
+
+    /// healthCheckNodePort → local ready endpoint count, as kube-proxy serves in every mode.
+    static func healthChecks(_ snapshot: ProxySnapshot) -> [HealthCheck] {
+        var byService: [ServiceName: (UInt16, Set<IPAddress>)] = [:]
+        for port in snapshot.servicePorts.values {
+            guard let hc = port.healthCheckNodePort else { continue }
+            let local = snapshot.selection(for: port).local.map(\.address)
+            byService[port.name.service, default: (hc, [])].1.formUnion(local)
+        }
+        return byService.map { HealthCheck(service: $0.key, nodePort: $0.value.0, localEndpoints: $0.value.1.count) }
+            .sorted()
+    }
+}

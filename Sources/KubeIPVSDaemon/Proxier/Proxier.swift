@@ -1,0 +1,61 @@
+import KubeIPVSCore
+
+/// One sync's input: the current objects, which services changed (nil: all, a full resync), the
+/// node facts, and the monotonic time.
+public struct SyncRequest: Sendable {
+    public var store: ObjectStore
+    public var changed: Set<ServiceName>?
+    public var node: NodeContext
+    public var now: Duration
+
+    public init(store: ObjectStore, changed: Set<ServiceName>?, node: NodeContext, now: Duration) {
+        self.store = store
+        self.changed = changed
+        self.node = node
+        self.now = now
+    }
+
+    public var isFull: Bool { changed == nil }
+}
+
+/// What a sync did.
+public struct SyncOutcome: Sendable {
+    /// Everything applied; false schedules a retry (with backoff) and a full resync.
+    public var success: Bool
+    public var full: Bool
+    /// Each failed kernel operation or rule restore, already logged.
+    public var errors: [String]
+    /// All objects currently refused.
+    public var rejections: [Rejection]
+    /// Something still needs attention soon (draining real servers): sync again shortly.
+    public var wantsFollowUp: Bool
+    /// Size of the programmed state (virtual servers, real servers; 0 in iptables mode).
+    public var virtualServers: Int
+    public var realServers: Int
+    public var draining: Int
+    /// Health-check node ports to serve: port → (service, local endpoints).
+    public var healthChecks: [HealthCheck]
+
+    public init(success: Bool, full: Bool, errors: [String] = [], rejections: [Rejection] = [],
+                wantsFollowUp: Bool = false, virtualServers: Int = 0, realServers: Int = 0, draining: Int = 0,
+                healthChecks: [HealthCheck] = []) {
+        self.success = success
+        self.full = full
+        self.errors = errors
+        self.rejections = rejections
+        self.wantsFollowUp = wantsFollowUp
+        self.virtualServers = virtualServers
+        self.realServers = realServers
+        self.draining = draining
+        self.healthChecks = healthChecks
+    }
+}
+
+/// A data-plane backend: IPVS, or the iptables fallback.
+public protocol Proxier: Actor {
+    var mode: ProxyMode { get }
+    /// Brings the kernel to the state the objects describe (only the changed services unless full).
+    func sync(_ request: SyncRequest) async -> SyncOutcome
+    /// Removes everything this mode owns (`--cleanup`, or switching modes).
+    func cleanup() async throws
+}

@@ -1,0 +1,64 @@
+import KubeIPVSCore
+
+/// One network interface as rtnetlink reports it (`ip -d link`).
+public struct NetworkLink: Hashable, Sendable, CustomStringConvertible {
+    /// ifindex.
+    public var index: Int32
+    public var name: String
+    /// `IFLA_INFO_KIND` (`dummy`, `veth`, ...); nil for links without one (lo, physical NICs).
+    public var kind: String?
+    /// IFF_UP.
+    public var isUp: Bool
+
+    public init(index: Int32, name: String, kind: String?, isUp: Bool) {
+        self.index = index
+        self.name = name
+        self.kind = kind
+        self.isUp = isUp
+    }
+
+    /// `3: kube-ipvs0 (dummy) DOWN`.
+    public var description: String {
+        "\(index): \(name)" + (kind.map { " (\($0))" } ?? "") + (isUp ? " UP" : " DOWN")
+    }
+}
+
+/// The link and address capability the applier needs: the `kube-ipvs0` dummy link, the
+/// service addresses bound on it, and the node's local addresses (NodePort).
+///
+/// Implementations: `RTNetlinkLinkAddress` (rtnetlink over libnl-3, KubeIPVSNetlink) and
+/// `FakeLinkAddress` (KubeIPVSTesting), held to the same contract. Kernel semantics:
+/// adding a present address fails with `.exists` (EEXIST), deleting an absent one with
+/// `.notFound` (EADDRNOTAVAIL), naming a missing link with `.notFound` (ENODEV).
+public protocol LinkAddressControl: Sendable {
+    /// Creates the dummy link `name` if missing (`ip link add NAME type dummy`), left DOWN as
+    /// kube-proxy leaves kube-ipvs0, and returns it. Idempotent. An existing link of another
+    /// kind fails with `.exists`. A kernel without the dummy driver fails with `.unsupported`,
+    /// errno EOPNOTSUPP, detail ``LinkAddressMessage/dummyUnsupported``.
+    func ensureDummyLink(named name: String) async throws -> NetworkLink
+
+    /// Every link (`ip link`), by index.
+    func links() async throws -> [NetworkLink]
+
+    /// `ip link del NAME`.
+    func deleteLink(named name: String) async throws
+
+    /// Addresses on one link (`ip addr show dev NAME`), host bits included, sorted.
+    func addresses(on link: String) async throws -> [IPAddress]
+
+    /// `ip addr add IP/32 dev LINK` (`/128` for IPv6).
+    func addAddress(_ address: IPAddress, to link: String) async throws
+
+    /// `ip addr del IP/32 dev LINK` (`/128` for IPv6).
+    func deleteAddress(_ address: IPAddress, from link: String) async throws
+
+    /// Every address of every link with the link's name (`ip addr`), loopback and link-local
+    /// included; callers filter (NodePort excludes kube-ipvs0 and, by default, loopback).
+    func localAddresses() async throws -> [LocalAddress]
+}
+
+/// Fixed texts shared by the implementations.
+public enum LinkAddressMessage {
+    /// The detail of the `.unsupported` error when the kernel has no dummy link type.
+    public static let dummyUnsupported = "dummy link type not supported by this kernel (module dummy missing)"
+}

@@ -1,1 +1,0 @@
-// KubeIPVSNetlink placeholder until its module lands.

@@ -1,0 +1,156 @@
+import CNetlink
+import Glibc
+import KubeIPVSCore
+import KubeIPVSKernel
+
+/// ``LinkAddressControl`` over rtnetlink with libnl-3 core (hand-built messages, no libnl-route).
+///
+/// An actor on one dedicated thread: its NETLINK_ROUTE socket opens on that thread, in that
+/// thread's network namespace, and blocking receives stay off the cooperative pool.
+public actor RTNetlinkLinkAddress: LinkAddressControl {
+    private let executor: NamespaceThreadExecutor
+    // Opened lazily on the executor's thread (an actor's init runs on the caller's thread).
+    private var socket: NetlinkSocket?
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    /// Uses `executor`'s thread (and namespace).
+    public init(executor: NamespaceThreadExecutor) {
+        self.executor = executor
+    }
+
+    /// Starts a private thread in `namespace` (nil: the process's own namespace).
+    public init(namespace: NetworkNamespace? = nil) throws {
+        executor = try NamespaceThreadExecutor(name: "kipvs-rtnl", namespace: namespace)
+    }
+
+    /// The executor thread's namespace, for other actors that must share it (tests).
+    public nonisolated var namespacePath: NetworkNamespace { executor.namespacePath }
+
+    /// One request; `onData` sees each data message of the answer (in the receive buffer). Kernel errors
+    /// become ``KernelError`` naming the message's operation and `target`; a missing link or address is
+    /// `.notFound`. A socket left out of step (timeout) is replaced on the next request.
+    private func send(_ message: NetlinkMessage, _ target: String,
+                      onData: (NetlinkReply) -> Void) throws(KernelError) {
+        let socket: NetlinkSocket
+        if let open = self.socket {
+            socket = open
+        } else {
+            socket = try NetlinkSocket(protocol: NETLINK_ROUTE, receiveTimeout: .seconds(5), bufferBytes: 1 << 20)
+            self.socket = socket
+        }
+        defer { if socket.broken { self.socket = nil } }
+        let seq = socket.takeSequence()
+        message.address(seq: seq, port: socket.portID)
+        do {
+            try socket.exchange(message, seq: seq, target: target) { (reply) throws(KernelError) in onData(reply) }
+        } catch {
+            var error = error
+            // Missing link / missing address are "not found" in our vocabulary.
+            if error.errno == ENODEV || error.errno == EADDRNOTAVAIL { error.code = .notFound }
+            throw error
+        }
+    }
+
+    /// A request answered by an ACK alone.
+    private func send(_ message: NetlinkMessage, _ target: String) throws(KernelError) {
+        try send(message, target, onData: { _ in })
+    }
+
+    /// The data messages of an answer, parsed by `parse` (messages it does not recognise are skipped).
+    private func collect<T>(_ message: NetlinkMessage, _ target: String,
+                            _ parse: (NetlinkReply) -> T?) throws(KernelError) -> [T] {
+        var out: [T] = []
+        try send(message, target, onData: { if let value = parse($0) { out.append(value) } })
+        return out
+    }
+
+    /// The link called `name` (RTM_GETLINK by name), nil when the kernel says ENODEV.
+    public func link(named name: String) throws -> NetworkLink? {
+        do {
+            return try collect(try RTNetlinkRequests.getLink(name: name), name, RTNetlinkParsing.link).first
+        } catch where error.errno == ENODEV {
+            return nil
+        }
+    }
+
+    private func requireLink(_ name: String, _ operation: String) throws -> NetworkLink {
+        guard let link = try link(named: name) else {
+            throw KernelError(code: .notFound, operation: operation, target: name, errno: ENODEV,
+                              detail: "no link named \(name)")
+        }
+        return link
+    }
+
+    public func ensureDummyLink(named name: String) throws -> NetworkLink {
+        if let existing = try link(named: name) { return try Self.checkDummy(existing) }
+        do {
+            try send(try RTNetlinkRequests.newLink(name: name, kind: "dummy"), name)
+        } catch where error.errno == EOPNOTSUPP {
+            throw KernelError(code: .unsupported, operation: "RTM_NEWLINK", target: name, errno: EOPNOTSUPP,
+                              detail: LinkAddressMessage.dummyUnsupported)
+        } catch where error.errno == EEXIST {
+            // Created concurrently by someone else: fine if it is a dummy.
+        }
+        return try Self.checkDummy(try requireLink(name, "RTM_GETLINK"))
+    }
+
+    static func checkDummy(_ link: NetworkLink) throws -> NetworkLink {
+        guard link.kind == "dummy" else {
+            throw KernelError(code: .exists, operation: "RTM_NEWLINK", target: link.name, errno: EEXIST,
+                              detail: "link \(link.name) exists with kind \(link.kind ?? "none"), not dummy")
+        }
+        return link
+    }
+
+    public func links() throws -> [NetworkLink] {
+        try collect(try RTNetlinkRequests.dumpLinks(), "*", RTNetlinkParsing.link).sorted { $0.index < $1.index }
+    }
+
+    public func deleteLink(named name: String) throws {
+        let link = try requireLink(name, "RTM_DELLINK")
+        try send(try RTNetlinkRequests.deleteLink(index: link.index), name)
+    }
+
+    /// `ip link add NAME type veth peer name PEER` (test topologies; not part of the protocol).
+    public func createVethPair(_ name: String, peer: String) throws {
+        try send(try RTNetlinkRequests.newVethPair(name: name, peer: peer), "\(name)/\(peer)")
+    }
+
+    /// `ip link set dev NAME up|down` (not part of the protocol: kube-ipvs0 stays down).
+    public func setLink(named name: String, up: Bool) throws {
+        let link = try requireLink(name, "RTM_NEWLINK")
+        try send(try RTNetlinkRequests.setLink(index: link.index, up: up), name)
+    }
+
+    private func allAddresses() throws -> [RTNetlinkParsing.Address] {
+        try collect(try RTNetlinkRequests.dumpAddresses(), "*", RTNetlinkParsing.address)
+    }
+
+    public func addresses(on link: String) throws -> [IPAddress] {
+        let index = try requireLink(link, "RTM_GETADDR").index
+        return try allAddresses().filter { $0.index == index }.map(\.address).sorted()
+    }
+
+    public func addAddress(_ address: IPAddress, to link: String) throws {
+        try changeAddress(address, link, add: true)
+    }
+
+    public func deleteAddress(_ address: IPAddress, from link: String) throws {
+        try changeAddress(address, link, add: false)
+    }
+
+    private func changeAddress(_ address: IPAddress, _ link: String, add: Bool) throws {
+        let operation = add ? "RTM_NEWADDR" : "RTM_DELADDR"
+        let index = try requireLink(link, operation).index
+        let target = "\(CIDR(host: address)) dev \(link)"
+        try send(try RTNetlinkRequests.address(address, index: index, add: add), target)
+    }
+
+    public func localAddresses() throws -> [LocalAddress] {
+        let names = Dictionary(try links().map { ($0.index, $0.name) }, uniquingKeysWith: { a, _ in a })
+        return try allAddresses().compactMap { entry in
+            names[entry.index].map { LocalAddress(interface: $0, address: entry.address) }
+        }.sorted()
+    }
+}

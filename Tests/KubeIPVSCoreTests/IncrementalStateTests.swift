@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+@testable import KubeIPVSCore
+import KubeIPVSSources
+
+/// The incremental desired state (one service at a time) must always equal the full planner's
+/// output for the same objects, whatever the order of updates.
+@Suite struct IncrementalStateTests {
+    static let node = NodeContext(name: "node1", localAddresses: [LocalAddress(interface: "eth0", address: IPAddress("10.0.0.10")!)],
+                                  primaryIPs: [IPAddress("10.0.0.10")!])
+    static let config = ProxyConfiguration(clusterCIDRs: [CIDR("10.244.0.0/16")!])
+
+    static func examples() throws -> ManifestObjects {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../deploy/examples/cluster.yaml").standardized
+        return ManifestLoader.loadFile(url.path)
+    }
+
+    static func replanAll(_ store: ObjectStore, into state: inout IPVSDesiredState, names: Set<ServiceName>) {
+        let objects = store.objects(for: names)
+        let snapshot = ProxySnapshot.build(services: objects.services, slices: objects.slices, node: node)
+        var plans: [ServiceName: [PortPlan]] = [:]
+        for port in snapshot.servicePorts.values {
+            plans[port.name.service, default: []].append(
+                IPVSPlanner.planPort(port, selection: snapshot.selection(for: port), node: node, config: config))
+        }
+        for name in names { state.replace(service: name, with: plans[name] ?? []) }
+    }
+
+    static func assertEqualsFullPlan(_ state: IPVSDesiredState, _ store: ObjectStore) {
+        let objects = store.objects()
+        let plan = IPVSPlanner.plan(ProxySnapshot.build(services: objects.services, slices: objects.slices, node: node),
+                                    node: node, config: config)
+        var table = IPVSTableState()
+        for vs in plan.virtualServers { table[vs.key] = IPVSServiceState(server: vs.server, realServers: vs.realServers) }
+        #expect(state.table == table)
+        #expect(state.boundAddresses == Set(plan.boundAddresses))
+        for set in plan.ipsets { #expect(state.ipsets()[set.spec.name]?.entries == Set(set.entries), "\(set.spec.name)") }
+        #expect(state.companionRules(.v4, config: config) == plan.companionRules)
+        #expect(state.healthChecks() == plan.healthChecks)
+    }
+
+    @Test func serviceByServiceEqualsFullPlanInAnyOrder() throws {
+        let objects = try Self.examples()
+        #expect(objects.services.count > 10)
+        var rng = SplitMix(seed: 7)
+        for _ in 0..<5 {
+            var store = ObjectStore(), state = IPVSDesiredState()
+            store.replaceSlices(objects.endpointSlices.shuffled(using: &rng))
+            for service in objects.services.shuffled(using: &rng) {
+                store.upsert(service)
+                Self.replanAll(store, into: &state, names: store.takeChanges())
+            }
+            Self.assertEqualsFullPlan(state, store)
+        }
+    }
+
+    @Test func removalsAndSliceEditsStayEqualAndReportDirtyKeys() throws {
+        let objects = try Self.examples()
+        var store = ObjectStore(), state = IPVSDesiredState()
+        store.replaceServices(objects.services)
+        store.replaceSlices(objects.endpointSlices)
+        Self.replanAll(store, into: &state, names: store.takeChanges())
+        _ = state.takeDirty()
+        // Remove one endpoint of demo/web-nodeport: only its virtual servers are dirty.
+        var slice = try #require(objects.endpointSlices.first { $0.metadata.name == "web-nodeport-1" })
+        slice.endpoints.removeLast()
+        store.upsert(slice)
+        let changed = store.takeChanges()
+        #expect(changed == [ServiceName(namespace: "demo", name: "web-nodeport")])
+        Self.replanAll(store, into: &state, names: changed)
+        let dirty = state.takeDirty()
+        #expect(Set(dirty.virtualServers.map(\.port)) == [80, 30080])
+        // Its ClusterIP was re-counted, not removed: still bound.
+        #expect(dirty.addresses.isSubset(of: state.boundAddresses))
+        Self.assertEqualsFullPlan(state, store)
+        // Delete a service: its addresses and set members go.
+        let sticky = try #require(objects.services.first { $0.metadata.name == "sticky" })
+        store.delete(sticky)
+        Self.replanAll(store, into: &state, names: store.takeChanges())
+        let gone = state.takeDirty()
+        #expect(gone.addresses == [IPAddress("10.96.72.46")!])
+        #expect(gone.entries["KUBE-CLUSTER-IP"] == [.ipPort(IPAddress("10.96.72.46")!, .tcp, 8080)])
+        Self.assertEqualsFullPlan(state, store)
+    }
+
+    @Test func unchangedObjectsAreNotChanges() throws {
+        let objects = try Self.examples()
+        var store = ObjectStore()
+        store.replaceServices(objects.services)
+        store.replaceSlices(objects.endpointSlices)
+        _ = store.takeChanges()
+        store.replaceServices(objects.services.reversed())
+        store.replaceSlices(objects.endpointSlices)
+        #expect(store.takeChanges().isEmpty)
+        #expect(store.pendingServiceChanges == 0)
+    }
+}
+
+/// Deterministic generator for shuffles.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
