@@ -6,7 +6,7 @@
 # The guest console (SCRIPT's output) is streamed to stdout.
 #
 # Environment: GUEST_OUT (host dir, seen in the guest as $GUEST_OUT_DIR=/run/guest/out; default: temporary),
-# GUEST_TIMEOUT (s, default 300), GUEST_MEM (MiB, 1024), GUEST_CPUS (2), GUEST_ACCEL (kvm|tcg, default kvm only
+# GUEST_PASS_ENV (names of variables exported into the guest), GUEST_TIMEOUT (s, default 300), GUEST_MEM (MiB, 1024), GUEST_CPUS (2), GUEST_ACCEL (kvm|tcg, default kvm only
 # when backed by kvm_intel/kvm_amd), GUEST_KVER, GUEST_CACHE (default ${XDG_CACHE_HOME:-$HOME/.cache}/kube-ipvs-guest).
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -79,6 +79,7 @@ cp "$SCRIPT" "$OUT/.job/script" && chmod 755 "$OUT/.job/script"
 q() { printf "'%s'" "$(printf %s "$1" | sed "s/'/'\\\\''/g")"; }
 { printf 'cd %s 2>/dev/null || cd /tmp\nexport GUEST_SCRIPT_DIR=%s\nset --' "$(q "$PWD")" \
     "$(q "$(cd "$(dirname "$SCRIPT")" && pwd)")"; for a in "$@"; do printf ' %s' "$(q "$a")"; done; echo
+  for v in ${GUEST_PASS_ENV:-}; do printf 'export %s=%s\n' "$v" "$(q "${!v:-}")"; done
 } > "$OUT/.job/job.sh"
 
 echo "guest: kernel $KVER accel=$ACCEL mem=${GUEST_MEM:-1024}M cpus=${GUEST_CPUS:-2} timeout=${TIMEOUT}s" >&2
