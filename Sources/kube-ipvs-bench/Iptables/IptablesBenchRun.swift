@@ -8,6 +8,8 @@ struct SyncPhase {
     var total = Samples(), build = Samples(), render = Samples(), restore = Samples(), conntrack = Samples()
     /// CPU time of the proxy (snapshot, render, diff) and of the tools it ran (iptables-restore, …).
     var ownCPU = Samples(), toolCPU = Samples()
+    /// Both together: what the sync costs on an idle machine (wall time also counts waiting for a CPU).
+    var cpu = Samples()
 
     mutating func add(build: Duration, sync: Duration, report: IptablesProxier.SyncReport, cpu: CPUTime) {
         total.add(build + sync)
@@ -17,6 +19,7 @@ struct SyncPhase {
         conntrack.add(report.conntrackTime)
         ownCPU.add(cpu.own)
         toolCPU.add(cpu.children)
+        self.cpu.add(cpu.own + cpu.children)
     }
 }
 

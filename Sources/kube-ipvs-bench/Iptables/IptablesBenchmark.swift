@@ -137,7 +137,8 @@ enum IptablesBenchmark {
     }
 
     static func summary(_ results: [IptablesBenchResult]) -> String {
-        var lines = ["summary (median wall time; baseline = render everything and restore every chain, same namespace, same run):"]
+        var lines = ["summary (medians; CPU = this process + the tools it ran; baseline = build, render and restore everything"
+            + " with plain iptables-restore, same namespace, same run; ratios on wall time):"]
         for r in results {
             let size = "\(r.backend) \(r.services) × \(r.endpoints / Swift.max(r.services, 1))"
             if let failure = r.failure {
@@ -145,21 +146,23 @@ enum IptablesBenchmark {
                 continue
             }
             let judged = r.services == targetSize
-            func verdict(_ value: Duration, _ target: Duration) -> String {
-                judged ? " (target ≤ \(target.short): \(value <= target ? "met" : "MISSED"))" : ""
+            func verdict(_ phase: SyncPhase, _ target: Duration) -> String {
+                let wall = phase.total.median, cpu = phase.cpu.median
+                guard judged else { return "\(wall.short) wall, \(cpu.short) CPU" }
+                return "\(wall.short) wall \(wall <= target ? "met" : "MISSED"), \(cpu.short) CPU"
+                    + " \(cpu <= target ? "met" : "MISSED") (target ≤ \(target.short))"
             }
             func ratio(_ value: Duration) -> String {
                 guard r.naiveResync.count > 0, value > .zero else { return "" }
-                return String(format: ", %.1f× faster than the baseline", r.naiveResync.median / value)
+                return String(format: "; %.1f× faster than the baseline", r.naiveResync.median / value)
             }
-            lines.append("  \(size): full sync \(r.full.total.median.short)\(verdict(r.full.total.median, fullTarget))")
-            for (name, phase) in [("as the daemon syncs (snapshot of all, changed-service hint)", r.changeHinted),
+            lines.append("  \(size): full sync \(verdict(r.full, fullTarget))")
+            for (name, phase) in [("as the daemon syncs (snapshot of all + changed-service hint)", r.changeHinted),
                                   ("snapshot of all, no hint", r.change), ("changed objects only", r.changeMerged)]
                 where phase.total.count > 0 {
-                lines.append("    one change, \(name): \(phase.total.median.short)"
-                    + verdict(phase.total.median, changeTarget) + ratio(phase.total.median))
+                lines.append("    one change, \(name): \(verdict(phase, changeTarget))\(ratio(phase.total.median))")
             }
-            lines.append("    baseline rewrite of everything: \(r.naiveResync.median.short)")
+            lines.append("    baseline, rewrite of everything: \(r.naiveResync.median.short) wall")
         }
         return lines.joined(separator: "\n")
     }
