@@ -7,28 +7,55 @@ public struct ConntrackCleaner: Sendable {
     public var runner: any CommandRunning
     /// Limit per `conntrack` command.
     public var timeout: Duration
+    /// Commands run at once (a first sync deletes for every UDP service; one at a time that is
+    /// most of its wall time).
+    public var parallelism: Int
 
     /// A cleaner using `conntrack` from PATH.
-    public init(runner: any CommandRunning = ProcessRunner(), timeout: Duration = .seconds(10)) {
+    public init(runner: any CommandRunning = ProcessRunner(), timeout: Duration = .seconds(10), parallelism: Int = 4) {
         self.runner = runner
         self.timeout = timeout
+        self.parallelism = max(1, parallelism)
     }
 
-    /// Runs every deletion; returns how many entries went, and the failures (the rest still ran).
+    /// Runs every deletion; returns how many entries went, and the failures in the order of
+    /// `deletions` (the rest still ran).
     public func delete(_ deletions: [ConntrackDeletion]) async -> (deleted: Int, failures: [IptablesError]) {
+        var outcomes: [(Int, Result<Int, IptablesError>)] = []
+        await withTaskGroup(of: (Int, Result<Int, IptablesError>).self) { group in
+            var next = 0
+            func startNext() {
+                guard next < deletions.count else { return }
+                let (index, deletion) = (next, deletions[next])
+                next += 1
+                group.addTask { (index, await self.outcome(deletion)) }
+            }
+            for _ in 0..<parallelism { startNext() }
+            for await outcome in group {
+                outcomes.append(outcome)
+                startNext()
+            }
+        }
         var deleted = 0
         var failures: [IptablesError] = []
-        for deletion in deletions {
-            do {
-                deleted += try await delete(deletion)
-            } catch let error as IptablesError {
-                failures.append(error)
-            } catch {
-                failures.append(IptablesError(code: .commandFailed, operation: "conntrack -D", target: deletion.description,
-                                              message: "\(error)"))
+        for (_, outcome) in outcomes.sorted(by: { $0.0 < $1.0 }) {
+            switch outcome {
+            case .success(let count): deleted += count
+            case .failure(let error): failures.append(error)
             }
         }
         return (deleted, failures)
+    }
+
+    private func outcome(_ deletion: ConntrackDeletion) async -> Result<Int, IptablesError> {
+        do {
+            return .success(try await delete(deletion))
+        } catch let error as IptablesError {
+            return .failure(error)
+        } catch {
+            return .failure(IptablesError(code: .commandFailed, operation: "conntrack -D", target: deletion.description,
+                                          message: "\(error)"))
+        }
     }
 
     /// Runs one deletion; returns the number of entries the tool reports deleted.

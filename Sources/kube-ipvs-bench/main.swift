@@ -1,12 +1,15 @@
 // kube-ipvs-bench NAME [ARGS]: programs that print figures (ratios measured in the same run).
 //   plan   planner at 1k/10k/50k services x 10 endpoints: time per stage and peak RSS per size
 //   ipset  LibIPSet batches vs `ipset restore`/`ipset save` in a fresh network namespace (root)
+//   iptables  the iptables fallback proxier, full and one-change syncs, in a fresh network namespace (root)
 // The IPVS benchmarks run in the qemu guest: Tests/Guest/run-guest-bench.sh.
 import Foundation
 
 let usage = """
     usage: kube-ipvs-bench plan [--sizes N,N,...] [--endpoints N] [--repeat N] [--in-process] [--strict]
            kube-ipvs-bench ipset [options]
+           kube-ipvs-bench iptables [options]
+    \(IptablesBenchmark.usage)
     Build with -c release for figures that mean anything. IPVS: Tests/Guest/run-guest-bench.sh.
     """
 let benchArgs = Array(CommandLine.arguments.dropFirst())
@@ -18,6 +21,7 @@ do {
     switch benchArgs.first {
     case "plan": try await PlanBenchmark.run(Array(benchArgs.dropFirst()))
     case "ipset": try await IPSetBench.run(Array(benchArgs.dropFirst()))
+    case "iptables": exit(try await IptablesBenchmark.run(Array(benchArgs.dropFirst())))
     default:
         print(usage)
         exit(2)

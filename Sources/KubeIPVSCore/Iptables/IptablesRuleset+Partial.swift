@@ -51,17 +51,24 @@ extension IptablesRuleset {
         guard !rewritten.isEmpty || !sections.isEmpty || !deleting.isEmpty else {
             return PartialRestore(text: nil, rewrittenChains: [], topLevel: top)
         }
-        var lines = ["*filter"]
-        lines += filter.map(Self.chainLine)
-        for chain in filter { lines += top.filter[chain] ?? [] }
-        lines += ["COMMIT", "*nat"]
-        lines += nat.map(Self.chainLine)
-        lines += sections.flatMap(\.chains).map(Self.chainLine)
-        lines += deleting.map(Self.chainLine)
-        for chain in nat { lines += top.nat[chain] ?? [] }
-        for section in sections { lines += section.chainRules }
-        lines += deleting.map { "-X \($0)" }
-        lines.append("COMMIT")
+        // A table without changes is left out: each table block makes the tool read that table.
+        var lines: [String] = []
+        if !filter.isEmpty {
+            lines.append("*filter")
+            lines += filter.map(Self.chainLine)
+            for chain in filter { lines += top.filter[chain] ?? [] }
+            lines.append("COMMIT")
+        }
+        if !nat.isEmpty || !sections.isEmpty || !deleting.isEmpty {
+            lines.append("*nat")
+            lines += nat.map(Self.chainLine)
+            lines += sections.flatMap(\.chains).map(Self.chainLine)
+            lines += deleting.map(Self.chainLine)
+            for chain in nat { lines += top.nat[chain] ?? [] }
+            for section in sections { lines += section.chainRules }
+            lines += deleting.map { "-X \($0)" }
+            lines.append("COMMIT")
+        }
         return PartialRestore(text: lines.joined(separator: "\n") + "\n", rewrittenChains: rewritten, topLevel: top)
     }
 

@@ -87,12 +87,14 @@ public struct IptablesRuleset: Hashable, Sendable {
     /// - Parameters:
     ///   - only: service ports whose own chains are written; nil writes every one (full sync).
     ///   - deleting: stale chains to flush and delete (`-X`) in the nat table.
-    public func restoreText(only: Set<ServicePortName>? = nil, deleting: [String] = []) -> String {
+    ///   - natPrelude: commands written first in the nat table (the nft backend's `-Z`, see the proxier).
+    public func restoreText(only: Set<ServicePortName>? = nil, deleting: [String] = [], natPrelude: [String] = []) -> String {
         var lines = ["*filter"]
         lines += filterChains.map(Self.chainLine)
         lines += filterRules
         lines.append("COMMIT")
         lines.append("*nat")
+        lines += natPrelude
         lines += natChains.map(Self.chainLine)
         let written = services.filter { only?.contains($0.name) ?? true }
         lines += written.flatMap(\.chains).map(Self.chainLine)

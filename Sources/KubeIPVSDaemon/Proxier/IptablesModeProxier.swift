@@ -23,7 +23,8 @@ public actor IptablesModeProxier: Proxier {
         let snapshot = ProxySnapshot.build(services: objects.services, slices: objects.slices, node: request.node)
         let checks = Self.healthChecks(snapshot)
         do {
-            let report = try await proxier.sync(snapshot)
+            // The hint lets the proxier render and compare only the changed services (nil: all).
+            let report = try await proxier.sync(snapshot, changed: request.changed)
             for failure in report.conntrackFailures {
                 logger.warning("conntrack cleanup failed", metadata: ["error": "\(failure)"])
             }

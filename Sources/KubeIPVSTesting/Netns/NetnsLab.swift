@@ -18,6 +18,7 @@ public final class NetnsLab: @unchecked Sendable {
     /// A private folder for scripts, logs and ready files; removed by ``destroy()``.
     public let workdir: URL
     private var processes: [LabProcess] = []
+    private var detached = false
     private let runner = ProcessRunner()
 
     /// Whether this machine can run namespace tests at all (root, `ip`, network namespaces).
@@ -124,6 +125,14 @@ public final class NetnsLab: @unchecked Sendable {
         return url.path
     }
 
+    /// Forgets the namespaces, processes and folder without deleting them: they outlive the lab
+    /// (for inspection by hand; `ip netns del` them afterwards).
+    public func detach() {
+        processes = []
+        namespaces = []
+        detached = true
+    }
+
     /// Kills the started processes and deletes every namespace and the lab's folder. Idempotent.
     public func destroy() {
         for process in processes { process.kill() }
@@ -132,6 +141,6 @@ public final class NetnsLab: @unchecked Sendable {
             _ = try? runner.runBlocking(["ip", "netns", "del", name], input: nil, timeout: .seconds(10))
         }
         namespaces = []
-        try? FileManager.default.removeItem(at: workdir)
+        if !detached { try? FileManager.default.removeItem(at: workdir) }
     }
 }
