@@ -41,7 +41,7 @@ struct IptablesIncrementalTests {
         try await proxier.sync(state)
 
         // One more IPv4 endpoint for web: only web is rendered again; nat/KUBE-SERVICES is left alone.
-        state.endpoints[Self.web]?.append(Endpoint(address: L.ip("10.244.3.10"), port: 8080, nodeName: "node3"))
+        state.endpoints[Self.web]?.append(Endpoint(address: L.ip("10.244.3.10"), port: 8080))
         let added = try await proxier.sync(changes: Self.part(state, Self.web.service), for: [Self.web.service])
         #expect(added.fullSyncs.isEmpty && added.servicesRendered[.v4] == 1 && added.servicesWritten[.v4] == 1)
         #expect(added.rewrittenChains[.v4] == [] && added.skippedFamilies == [.v6])
@@ -60,7 +60,7 @@ struct IptablesIncrementalTests {
 
         // Back again, through the full-snapshot API with a changed-services hint.
         state = IptablesApplyTests.snapshot()
-        state.endpoints[Self.web]?.append(Endpoint(address: L.ip("10.244.3.10"), port: 8080, nodeName: "node3"))
+        state.endpoints[Self.web]?.append(Endpoint(address: L.ip("10.244.3.10"), port: 8080))
         let back = try await proxier.sync(state, changed: [Self.sticky.service])
         #expect(back.servicesRendered[.v4] == 1 && back.servicesWritten[.v4] == 1)
         try Self.expectTables(lab, ns, backend, state)

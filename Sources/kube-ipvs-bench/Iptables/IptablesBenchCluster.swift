@@ -96,7 +96,7 @@ struct IptablesBenchCluster {
 
     func endpoint(_ address: IPAddress, pod: Int) -> KubeEndpointSlice.SliceEndpoint {
         .init(addresses: [address.description], conditions: .init(ready: true, serving: true, terminating: false),
-              nodeName: pod % 100 == 0 ? nodeName : "node-\(pod % 100 + 2)", zone: "zone-\(pod % 3)")
+              nodeName: pod % 100 == 0 ? nodeName : "node-\(pod % 100 + 2)")
     }
 
     /// 10.`second`.0.0 plus `offset`.
