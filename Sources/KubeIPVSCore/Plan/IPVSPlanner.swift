@@ -30,6 +30,17 @@ public enum IPVSPlanner {
         return builder.build(selection)
     }
 
+    /// The plans of every service port of `snapshot` (any order), sharing one node/config context, so a
+    /// sync can re-plan many ports without recomputing the node facts per port.
+    public static func planPorts(_ snapshot: ProxySnapshot, node: NodeContext,
+                                 config: ProxyConfiguration) -> [PortPlan] {
+        let context = PlanningContext(node: node, config: config)
+        return snapshot.servicePorts.values.map { port in
+            var builder = PortPlanBuilder(port: port, context: context)
+            return builder.build(snapshot.selection(for: port))
+        }
+    }
+
     /// Combines port plans (any order) into one plan. When two service ports claim the same virtual
     /// server, the first by (role: clusterIP, externalIP, loadBalancer, nodePort; then service port
     /// name) keeps it and the other gets a rejection.
