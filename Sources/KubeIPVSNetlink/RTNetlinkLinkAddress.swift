@@ -11,6 +11,9 @@ public actor RTNetlinkLinkAddress: LinkAddressControl {
     private let executor: NamespaceThreadExecutor
     // Opened lazily on the executor's thread (an actor's init runs on the caller's thread).
     private var socket: NetlinkSocket?
+    /// ifindex per link name from the last lookup, so address changes skip an RTM_GETLINK round trip.
+    // Safe to trust until ENODEV: the kernel hands out ifindexes in increasing order (no quick reuse).
+    private var indexes: [String: Int32] = [:]
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
@@ -67,11 +70,14 @@ public actor RTNetlinkLinkAddress: LinkAddressControl {
 
     /// The link called `name` (RTM_GETLINK by name), nil when the kernel says ENODEV.
     public func link(named name: String) throws -> NetworkLink? {
+        var found: NetworkLink?
         do {
-            return try collect(try RTNetlinkRequests.getLink(name: name), name, RTNetlinkParsing.link).first
-        } catch where error.errno == ENODEV {
-            return nil
+            found = try collect(try RTNetlinkRequests.getLink(name: name), name, RTNetlinkParsing.link).first
+        } catch {
+            guard error.errno == ENODEV else { throw error }
         }
+        indexes[name] = found?.index
+        return found
     }
 
     private func requireLink(_ name: String, _ operation: String) throws -> NetworkLink {
@@ -109,6 +115,7 @@ public actor RTNetlinkLinkAddress: LinkAddressControl {
 
     public func deleteLink(named name: String) throws {
         let link = try requireLink(name, "RTM_DELLINK")
+        indexes[name] = nil
         try send(try RTNetlinkRequests.deleteLink(index: link.index), name)
     }
 
@@ -142,8 +149,17 @@ public actor RTNetlinkLinkAddress: LinkAddressControl {
 
     private func changeAddress(_ address: IPAddress, _ link: String, add: Bool) throws {
         let operation = add ? "RTM_NEWADDR" : "RTM_DELADDR"
-        let index = try requireLink(link, operation).index
         let target = "\(CIDR(host: address)) dev \(link)"
+        if let cached = indexes[link] {
+            do {
+                try send(try RTNetlinkRequests.address(address, index: cached, add: add), target)
+                return
+            } catch {
+                guard error.errno == ENODEV else { throw error }
+                indexes[link] = nil  // deleted (or recreated under a new index): look it up again
+            }
+        }
+        let index = try requireLink(link, operation).index
         try send(try RTNetlinkRequests.address(address, index: index, add: add), target)
     }
 
