@@ -11,8 +11,9 @@ extension IPVSProxier {
         if links.contains(where: { $0.name == config.dummyInterface }) {
             appliedAddresses = Set((try? await kernel.links.addresses(on: config.dummyInterface)) ?? [])
         }
-        let owner = ownership()
-        for vs in (try? await kernel.ipvs.table()) ?? [] where owner.owns(vs.virtualServer.key) {
+        let table = (try? await kernel.ipvs.table()) ?? []
+        let owner = ownership(scope: Set(table.map(\.virtualServer.key)))
+        for vs in table where owner.owns(vs.virtualServer.key) {
             do { try await kernel.ipvs.deleteVirtualServer(vs.virtualServer.key) } catch {
                 failures.append("\(error)")
             }
