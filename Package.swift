@@ -64,7 +64,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "kube-ipvs-bench", dependencies: [
-            "KubeIPVSCore", "KubeIPVSKernel", "KubeIPVSNetlink", "KubeIPVSIptables", "KubeIPVSDaemon",
+            "KubeIPVSCore", "KubeIPVSKernel", "KubeIPVSNetlink", "KubeIPVSIptables", "KubeIPVSDaemon", "KubeIPVSTesting",
+            .product(name: "Logging", package: "swift-log"),
         ]),
         // Runs inside the qemu guest (Tests/Guest): the IPVS contract, traffic and benchmark on a real kernel.
         .executableTarget(name: "kube-ipvs-guest-check", dependencies: [
