@@ -20,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // libnl-3 + libnl-genl-3 (+ kernel uapi headers). libnl-genl-3.0.pc requires libnl-3.0.
@@ -35,6 +38,26 @@ let package = Package(
         .target(name: "KubeIPVSSources", dependencies: [
             "KubeIPVSCore", .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
+        // An in-memory kube-apiserver for tests and the guest: list/watch/bookmarks/410, mutations, faults.
+        .target(name: "KubeIPVSTestAPIServer", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "kube-ipvs-test-apiserver", dependencies: [
+            "KubeIPVSTestAPIServer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         // Kernel capability protocols (IPVSControl, IPSetControl, LinkAddressControl) and the applier.
         .target(name: "KubeIPVSKernel", dependencies: [
@@ -48,8 +71,8 @@ let package = Package(
         .target(name: "KubeIPVSIptables", dependencies: [
             "KubeIPVSKernel", "KubeIPVSCore", .product(name: "Logging", package: "swift-log"),
         ]),
-        // Fakes with kernel semantics, for tests.
-        .target(name: "KubeIPVSTesting", dependencies: ["KubeIPVSKernel", "KubeIPVSCore"]),
+        // Fakes with kernel semantics, and network-namespace labs, for tests and benchmarks.
+        .target(name: "KubeIPVSTesting", dependencies: ["KubeIPVSKernel", "KubeIPVSCore", "KubeIPVSIptables"]),
         .target(name: "KubeIPVSDaemon", dependencies: [
             "KubeIPVSCore", "KubeIPVSSources", "KubeIPVSKernel", "KubeIPVSNetlink", "KubeIPVSIptables",
             .product(name: "Logging", package: "swift-log"),
@@ -74,8 +97,12 @@ let package = Package(
 
         .testTarget(name: "KubeIPVSCoreTests", dependencies: ["KubeIPVSCore", "KubeIPVSSources"],
                     resources: [.copy("Golden")]),
-        .testTarget(name: "KubeIPVSSourcesTests", dependencies: ["KubeIPVSSources", "KubeIPVSCore"],
-                    resources: [.copy("Samples")]),
+        .testTarget(name: "KubeIPVSSourcesTests", dependencies: [
+            "KubeIPVSSources", "KubeIPVSCore", "KubeIPVSTestAPIServer",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ], resources: [.copy("Fixtures"), .copy("Samples")]),
         .testTarget(name: "KubeIPVSNetlinkTests", dependencies: [
             "KubeIPVSNetlink", "KubeIPVSKernel", "KubeIPVSTesting", "KubeIPVSCore", "CKubeIPVSShim", "CNetlink",
         ], resources: [.copy("Fixtures")]),
@@ -83,7 +110,7 @@ let package = Package(
             "KubeIPVSIptables", "KubeIPVSCore", "KubeIPVSSources", "KubeIPVSTesting",
         ]),
         .testTarget(name: "KubeIPVSDaemonTests", dependencies: [
-            "KubeIPVSDaemon", "KubeIPVSTesting", "KubeIPVSCore", "KubeIPVSSources",
+            "KubeIPVSDaemon", "KubeIPVSTesting", "KubeIPVSCore", "KubeIPVSSources", "KubeIPVSTestAPIServer",
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -12,8 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "demo: needs root (network namespaces)"; exit 1; }
 ./scripts/install-deps.sh
-swift build -c release --product kube-ipvs 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]'
-BIN=$(swift build -c release --show-bin-path)/kube-ipvs
+swift build --product kube-ipvs 2>&1 | grep -vE "^\[[0-9]+/[0-9]+\]"
+BIN=$(swift build --show-bin-path)/kube-ipvs
 
 P=kipvs-demo
 NODE=$P-node CLIENT=$P-client
@@ -55,6 +55,16 @@ ip -n $NODE link set eth0 up
 ip -n $CLIENT addr add 10.0.0.2/24 dev eth0
 ip -n $CLIENT link set eth0 up
 ip -n $CLIENT link set lo up
+# Like a real node, a default route: locally sent packets to service IPs need a route before
+# the nat OUTPUT hook rewrites them.
+ip -n $NODE route add default via 10.0.0.2
+
+for ip in $PODS; do   # wait until every pod serves (python starts slowly on a busy machine)
+  for _ in $(seq 100); do
+    ip netns exec $NODE curl -fsS -m 1 -o /dev/null "http://$ip:8080/" 2>/dev/null && break
+    sleep 0.2
+  done
+done
 
 echo "demo: starting kube-ipvs in $NODE (log: /tmp/$P-daemon.log)"
 ip netns exec $NODE "$BIN" --manifests deploy/examples --hostname-override node1 \

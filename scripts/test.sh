@@ -5,6 +5,7 @@
 #      (ipset, iptables, addresses and real traffic inside network namespaces the tests create)
 #   3. the real ip_vs tier inside a qemu guest booting Debian's kernel (Tests/Guest/run-guest-tests.sh)
 # Every tier must run: KUBE_IPVS_REQUIRE_TIERS makes a tier that cannot run fail instead of skip.
+# Tests run one at a time (--no-parallel): the real-traffic and watch-timing tests share 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -14,10 +15,12 @@ echo "== tier 1+2: swift test (core, fakes, contract suites, host network namesp
 swift build --build-tests 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]'
 log=$(mktemp /tmp/kube-ipvs-swift-test.XXXXXX)
 set +e
-swift test --skip-build 2>&1 | tee "$log"
+swift test --skip-build --no-parallel 2>&1 | tee "$log"
 swift_rc=${PIPESTATUS[0]}
 set -e
 if [ "$swift_rc" != 0 ] || ! grep -qE 'Test run with [0-9]+ tests? .*passed' "$log"; then
+  echo "== failures (repeated from above)"
+  grep -aE '✘|↳|error:' "$log" | grep -avE 'Testing Library Version' | head -60
   echo "swift test FAILED (rc=$swift_rc)"; exit 1
 fi
 echo "== tier 3: real ip_vs kernel in a qemu guest"

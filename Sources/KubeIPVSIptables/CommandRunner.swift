@@ -31,7 +31,7 @@ public protocol CommandRunning: Sendable {
     func run(_ arguments: [String], input: String?, timeout: Duration) async throws -> CommandResult
 }
 
-/// Runs commands as child processes (Foundation `Process`), each on its own thread so a slow
+/// Runs commands as child processes (`posix_spawn`, see ``ChildProcess``), each on its own thread so a slow
 /// iptables never blocks the cooperative pool.
 public struct ProcessRunner: CommandRunning {
     /// Prepended to every command: `["ip", "netns", "exec", "kipt-1234"]` runs inside that namespace.
@@ -72,7 +72,7 @@ public struct ProcessRunner: CommandRunning {
         return nil
     }
 
-    /// Runs to completion on the calling thread.
+    /// Runs to completion on the calling thread: SIGTERM at the time limit, SIGKILL a second later.
     public func runBlocking(_ arguments: [String], input: String?, timeout: Duration) throws -> CommandResult {
         let argv = prefix + arguments
         let operation = arguments.prefix(2).joined(separator: " ")
@@ -80,36 +80,46 @@ public struct ProcessRunner: CommandRunning {
             throw IptablesError(code: .notFound, operation: operation, target: argv.first ?? "",
                                 message: "not found in PATH or \(searchPath.joined(separator: ":"))")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = Array(argv.dropFirst())
-        let stdout = Pipe(), stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
         // stdin from a file: no SIGPIPE or pipe deadlock when the tool stops reading early.
         let inputFile = try input.map(Self.temporaryFile)
-        defer { if let inputFile { try? FileManager.default.removeItem(atPath: inputFile) } }
-        process.standardInput = try inputFile.map { try FileHandle(forReadingFrom: URL(fileURLWithPath: $0)) }
-            ?? FileHandle.nullDevice
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        do { try process.run() } catch {
+        defer { if let inputFile { unlink(inputFile) } }
+        let child: ChildProcess
+        do {
+            child = try ChildProcess(executable: executable, arguments: Array(argv.dropFirst()),
+                                     stdin: inputFile.map { .file($0) } ?? .null, stdout: .pipe, stderr: .pipe)
+        } catch {
             throw IptablesError(code: .spawnFailed, operation: operation, target: executable, message: "\(error)")
         }
-        let output = OutputCollector()
-        output.collect(stdout.fileHandleForReading, stderr.fileHandleForReading)
-        var timedOut = false
-        if exited.wait(timeout: .now() + timeout.timeInterval) == .timedOut {
-            timedOut = true
-            process.terminate()
-            if exited.wait(timeout: .now() + 1) == .timedOut {
-                kill(process.processIdentifier, SIGKILL)
-                exited.wait()
-            }
+        var output = PipeReader([child.stdout!, child.stderr!])
+        let deadline = ContinuousClock.now + timeout
+        var exited: ContinuousClock.Instant?
+        // Until the pipes close; after the child exited, at most a second more (a grandchild may
+        // hold them open); before, at most until the deadline.
+        while !output.isClosed {
+            let now = ContinuousClock.now
+            if let exited, now - exited > .seconds(1) { break }
+            if exited == nil, now >= deadline { break }
+            output.read(until: exited.map { $0 + .seconds(1) } ?? deadline, slice: .milliseconds(20))
+            if exited == nil, child.poll() != nil { exited = ContinuousClock.now }
         }
-        let (out, err) = output.wait(timeout: 2)
-        return CommandResult(arguments: argv, status: process.terminationStatus, stdout: out, stderr: err,
+        let timedOut = exited == nil && !Self.exits(child, before: max(deadline, ContinuousClock.now + .milliseconds(100)))
+        if timedOut {
+            child.signal(SIGTERM)
+            if !Self.exits(child, before: ContinuousClock.now + .seconds(1)) { child.signal(SIGKILL) }
+        }
+        let status = child.wait()
+        output.readAvailable()
+        return CommandResult(arguments: argv, status: status, stdout: output.text(0), stderr: output.text(1),
                              timedOut: timedOut)
+    }
+
+    /// Polls for the child's exit until `deadline`.
+    static func exits(_ child: ChildProcess, before deadline: ContinuousClock.Instant) -> Bool {
+        while child.poll() == nil {
+            guard ContinuousClock.now < deadline else { return false }
+            usleep(200)
+        }
+        return true
     }
 
     static func temporaryFile(_ contents: String) throws -> String {
@@ -119,23 +129,6 @@ public struct ProcessRunner: CommandRunning {
             throw IptablesError(code: .spawnFailed, operation: "write stdin file", target: path)
         }
         return path
-    }
-}
-
-/// Drains stdout and stderr concurrently (a full pipe would otherwise stall the child).
-final class OutputCollector: @unchecked Sendable {
-    // @unchecked: `out`/`err` are written by the two reader blocks and read only after `group` finished.
-    private var out = Data(), err = Data()
-    private let group = DispatchGroup()
-
-    func collect(_ stdout: FileHandle, _ stderr: FileHandle) {
-        DispatchQueue.global().async(group: group) { self.out = stdout.readDataToEndOfFile() }
-        DispatchQueue.global().async(group: group) { self.err = stderr.readDataToEndOfFile() }
-    }
-
-    func wait(timeout seconds: Double) -> (String, String) {
-        guard group.wait(timeout: .now() + seconds) == .success else { return ("", "") }
-        return (String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }
 }
 

@@ -15,7 +15,13 @@ enum LibIPSetLock {
         var typesLoaded = false  // guarded by mutex
         init() {
             mutex = .allocate(capacity: 1)
-            pthread_mutex_init(mutex, nil)
+            // Recursive: a session released while the lock is held (its deinit takes the lock to
+            // call ipset_session_fini) must not deadlock its own thread.
+            var attributes = pthread_mutexattr_t()
+            pthread_mutexattr_init(&attributes)
+            pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_RECURSIVE))
+            pthread_mutex_init(mutex, &attributes)
+            pthread_mutexattr_destroy(&attributes)
         }
     }
 

@@ -19,31 +19,29 @@ extension LibIPSetSession {
         let type = try kernelType(of: name, for: cmd, op)
         let family = kipvs_ipset_data_family(raw)
         try validate(entries, typeName: String(cString: type.pointee.name), family: family, op, name)
-        let elements = entries.map(\.description)
-        try name.withCString { cName in try send(cmd, op, name, cName, entries, elements, type, family) }
+        try name.withCString { cName in try send(cmd, op, name, cName, entries, type, family) }
     }
 
     private func send(_ cmd: ipset_cmd, _ op: String, _ name: String, _ cName: UnsafePointer<CChar>,
-                      _ entries: [IPSetEntry], _ elements: [String], _ type: UnsafePointer<ipset_type>,
-                      _ family: UInt8) throws {
-        for (index, element) in elements.enumerated() {
+                      _ entries: [IPSetEntry], _ type: UnsafePointer<ipset_type>, _ family: UInt8) throws {
+        for (index, entry) in entries.enumerated() {
             if index > 0 {
                 try check(ipset_parse_setname(raw, IPSET_SETNAME, cName), op, name)
                 _ = kipvs_ipset_set_type(raw, UnsafeRawPointer(type), family)
             }
-            if !setElement(entries[index]) {
-                let error = failure(op, "\(name) \(element)")
+            if !setElement(entry) {
+                let error = failure(op, "\(name) \(entry)")
                 // Send what is already buffered, so the outcome matches a kernel-side failure:
                 // entries before the bad one are applied.
                 _ = ipset_commit(raw)
                 throw error
             }
             if ipset_cmd(raw, cmd, UInt32(index + 1)) < 0 {
-                throw failure(on: op, name: name, elements: elements, fallback: index)
+                throw failure(on: op, name: name, entries: entries, fallback: index)
             }
         }
         if ipset_commit(raw) < 0 {
-            throw failure(on: op, name: name, elements: elements, fallback: elements.count - 1)
+            throw failure(on: op, name: name, entries: entries, fallback: entries.count - 1)
         }
     }
 
@@ -80,11 +78,11 @@ extension LibIPSetSession {
     }
 
     /// The report of a failed batch, with the failing entry (from "Error in line N") as target.
-    private func failure(on op: String, name: String, elements: [String], fallback: Int) -> KernelError {
+    private func failure(on op: String, name: String, entries: [IPSetEntry], fallback: Int) -> KernelError {
         let (_, message) = takeReport()
         let line = LibIPSetErrors.splitLine(message).line
-        let index = line.map { $0 - 1 }.flatMap { elements.indices.contains($0) ? $0 : nil } ?? fallback
-        return LibIPSetErrors.kernelError(operation: op, target: "\(name) \(elements[index])", message: message)
+        let index = line.map { $0 - 1 }.flatMap { entries.indices.contains($0) ? $0 : nil } ?? fallback
+        return LibIPSetErrors.kernelError(operation: op, target: "\(name) \(entries[index])", message: message)
     }
 
     /// Refuses entries of another type or family before libipset tries to parse (and maybe

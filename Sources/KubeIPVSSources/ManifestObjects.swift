@@ -2,12 +2,16 @@ import KubeIPVSCore
 
 /// The objects a manifest source found, and the documents it could not use.
 public struct ManifestObjects: Hashable, Sendable {
+    /// Services found, in file and document order.
     public var services: [KubeService]
+    /// EndpointSlices found, in file and document order.
     public var endpointSlices: [KubeEndpointSlice]
+    /// Nodes found, in file and document order.
     public var nodes: [KubeNode]
     /// One per document (or list item, or watch line) that failed to parse or decode.
     public var rejections: [Rejection]
 
+    /// Creates a value from its parts.
     public init(services: [KubeService] = [], endpointSlices: [KubeEndpointSlice] = [], nodes: [KubeNode] = [],
                 rejections: [Rejection] = []) {
         self.services = services

@@ -6,6 +6,7 @@ import Darwin
 
 /// Why an object source could not read its input at all (per-document problems are `Rejection`s).
 public struct SourceError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What went wrong.
     public enum Code: String, Hashable, Sendable {
         /// The path does not exist.
         case notFound
@@ -15,13 +16,16 @@ public struct SourceError: Error, Hashable, Sendable, CustomStringConvertible {
         case tooLarge
     }
 
+    /// What went wrong.
     public var code: Code
     /// What was being done: `open`, `read`, `opendir`, `stat`.
     public var operation: String
+    /// The file or directory.
     public var path: String
     /// The errno, when the failure came from a system call.
     public var errno: Int32?
 
+    /// Creates a value from its parts.
     public init(code: Code, operation: String, path: String, errno: Int32? = nil) {
         self.code = code
         self.operation = operation

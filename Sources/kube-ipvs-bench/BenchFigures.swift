@@ -1,4 +1,4 @@
-import Glibc
+import Foundation
 
 /// Formatting and measuring helpers for the benchmark's figures.
 enum BenchFigures {

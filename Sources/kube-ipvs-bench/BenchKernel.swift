@@ -41,9 +41,9 @@ struct BenchKernel {
         return BenchKernel(kernel: kernel, clock: clock, ipvs: ipvs, links: links, fake: fake)
     }
 
-    /// This node as the daemon sees it: every local address (kube-ipvs0's included, as `refreshNode` reads them).
+    /// This node as the daemon sees it: its local addresses outside kube-ipvs0 (as DaemonBootstrap wires them).
     func node() async -> NodeContext {
-        let addresses = (try? await links.localAddresses()) ?? []
+        let addresses = ((try? await links.localAddresses()) ?? []).filter { $0.interface != "kube-ipvs0" }
         return NodeContext(name: "node-0", localAddresses: addresses.sorted())
     }
 }

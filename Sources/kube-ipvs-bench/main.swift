@@ -1,52 +1,38 @@
-import Glibc
-import KubeIPVSCore
-import Logging
+// kube-ipvs-bench NAME [ARGS]: programs that print figures (ratios measured in the same run).
+//   plan   planner at 1k/10k/50k services x 10 endpoints: time per stage and peak RSS per size
+//   ipset  LibIPSet batches vs `ipset restore`/`ipset save` in a fresh network namespace (root)
+//   daemon       IPVSProxier on the real kernel: full sync vs `ipvsadm -R`, EndpointSlice change latency
+//   daemon-rest  a ProxyDaemon after its first sync: CPU at rest, peak RSS
+// The IPVS benchmarks run in the qemu guest: Tests/Guest/run-guest-bench.sh.
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
 
-// kube-ipvs-bench: benchmarks that print figures (`BENCH ...` lines; `BENCH-FAIL ...` and exit 1 when a
-// run did not do what it measured).
-//   daemon      [--services N] [--endpoints M] [--changes K] [--fake] [--no-ipvsadm]
-//       (a) full IPVSProxier sync from an empty kernel vs `ipvsadm -R` of the same IPVS table,
-//       (b) EndpointSlice change -> kernel latency over K partial syncs (p50/p99)
-//   daemon-rest [--services N] [--endpoints M] [--seconds S] [--fake]
-//       (c) a ProxyDaemon at rest: CPU over S seconds after its first sync, peak RSS
-// The real kernel needs root, ip_vs, the dummy link type, ipset and iptables: run it in the guest
-// (Tests/Guest/run-guest-daemon-bench.sh). `--fake` drives the in-memory fakes (the daemon's own cost).
-
-enum BenchMain {
-    static let epoch = ContinuousClock.now
-    static let args = Array(CommandLine.arguments.dropFirst())
-
-    static func value(_ flag: String) -> String? {
-        guard let i = args.firstIndex(of: flag), i + 1 < args.count else { return nil }
-        return args[i + 1]
-    }
-
-    static func number(_ flag: String, _ fallback: Int) -> Int { value(flag).flatMap(Int.init) ?? fallback }
+let usage = """
+    usage: kube-ipvs-bench plan [--sizes N,N,...] [--endpoints N] [--repeat N] [--in-process] [--strict]
+           kube-ipvs-bench ipset [options]
+           kube-ipvs-bench daemon|daemon-rest [--services N] [--endpoints N] [--changes N] [--seconds N]
+                                              [--fake] [--no-ipvsadm] [--strict]
+    Build with -c release for figures that mean anything. IPVS and daemon (root, ip_vs):
+    Tests/Guest/run-guest-bench.sh [daemon].
+    """
+let benchArgs = Array(CommandLine.arguments.dropFirst())
+if benchArgs.contains("--help") || benchArgs.contains("-h") {
+    print(usage)
+    exit(0)
 }
-
-_ = BenchMain.epoch  // the benchmark's monotonic zero, before any sync
-var logger = Logger(label: "kube-ipvs-bench")
-logger.logLevel = .warning
-let cluster = BenchCluster(services: BenchMain.number("--services", 10_000), endpoints: BenchMain.number("--endpoints", 10))
-let fake = BenchMain.args.contains("--fake")
-var ok = false
 do {
-    switch BenchMain.args.first {
-    case "daemon":
-        var bench = DaemonBench(cluster: cluster, changes: BenchMain.number("--changes", 200),
-                                compareIpvsadm: !BenchMain.args.contains("--no-ipvsadm"),
-                                bench: try await BenchKernel.make(fake: fake), logger: logger)
-        await bench.run()
-        ok = bench.ok
-    case "daemon-rest":
-        ok = await RestBench(cluster: cluster, seconds: BenchMain.number("--seconds", 10),
-                             bench: try await BenchKernel.make(fake: fake), logger: logger).run()
+    switch benchArgs.first {
+    case "plan": try await PlanBenchmark.run(Array(benchArgs.dropFirst()))
+    case "ipset": try await IPSetBench.run(Array(benchArgs.dropFirst()))
+    case "daemon": try await DaemonBenchmark.run(Array(benchArgs.dropFirst()), rest: false)
+    case "daemon-rest": try await DaemonBenchmark.run(Array(benchArgs.dropFirst()), rest: true)
     default:
-        print("usage: kube-ipvs-bench daemon|daemon-rest [--services N] [--endpoints M] [--changes K] [--seconds S] [--fake] [--no-ipvsadm]")
+        print(usage)
         exit(2)
     }
 } catch {
-    print("BENCH-FAIL \(error)")
+    // A bad argument or a missed --strict target: one line and a non-zero exit, never a trap.
+    fputs("kube-ipvs-bench: \(error)\n", stderr)
+    exit(1)
 }
-print("BENCH-DONE \(ok ? "ok" : "failed")")
-exit(ok ? 0 : 1)

@@ -55,7 +55,9 @@ struct RunCommand: AsyncParsableCommand {
     var cleanup = false
     @Flag(name: .customLong("once"), help: "Do one full sync and exit (non-zero if anything failed).")
     var once = false
-    @Option(name: .customLong("v"), help: "Log verbosity: 0 info, 2+ debug, 4+ trace (klog style).")
+    // klog accepts -v=2, -v 2, --v=2 and --v 2 (Go flags take one or two dashes).
+    @Option(name: [.customLong("v"), .customShort("v", allowingJoined: true)],
+            help: "Log verbosity: 0 info, 2+ debug, 4+ trace (klog style).")
     var verbosity: Int = 0
 
     var flags: DaemonFlags {

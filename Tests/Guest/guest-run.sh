@@ -89,7 +89,7 @@ qemu-system-x86_64 -name kube-ipvs-guest -machine q35 -accel "$ACCEL" -cpu "$CPU
   -smp "${GUEST_CPUS:-2}" -m "${GUEST_MEM:-1024}" \
   -nodefaults -no-user-config -nic none -display none -vga none -monitor none -no-reboot \
   -serial "file:$RUN/console.log" -kernel "$KIMG" -initrd "$INITRD" \
-  -append "console=ttyS0 panic=-1 quiet loglevel=3" \
+  -append "console=ttyS0 panic=-1 quiet loglevel=3 no_timer_check" \
   -fsdev "local,id=root,path=/,security_model=none,readonly=on,multidevs=remap" \
   -device virtio-9p-pci,fsdev=root,mount_tag=hostroot \
   -fsdev "local,id=out,path=$OUT,security_model=none" -device virtio-9p-pci,fsdev=out,mount_tag=guestout \

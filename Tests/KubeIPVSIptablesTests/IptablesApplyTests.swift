@@ -1,6 +1,7 @@
 import Foundation
 import KubeIPVSCore
 import KubeIPVSIptables
+import KubeIPVSTesting
 import Testing
 
 /// Rules applied for real with iptables-restore inside a namespace the test creates, then read

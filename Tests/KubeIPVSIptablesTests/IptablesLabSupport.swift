@@ -1,22 +1,17 @@
 import Foundation
 import KubeIPVSCore
 import KubeIPVSIptables
+import KubeIPVSTesting
 import Logging
 import Testing
 
 /// Shared pieces of the real (namespace) iptables tests.
 enum IptablesLab {
     /// Backends whose tools work in a fresh namespace on this machine (both on the lab host).
-    static let backends: [IptablesBackend] = {
-        guard NetnsLab.isUsable, let lab = try? NetnsLab(prefix: "kipt-probe") else { return [] }
-        defer { lab.destroy() }
-        guard let ns = try? lab.addNamespace("probe") else { return [] }
-        return IptablesBackend.allCases.filter { backend in
-            IPFamily.allFamilies.allSatisfy { family in
-                (try? lab.run(ns, [backend.command(.save, family: family)]))?.status == 0
-            }
-        }
-    }()
+    static let backends: [IptablesBackend] = NetnsLab.iptablesBackends
+
+    /// Backends for the traffic tests, which also need python3 for the pod servers.
+    static let trafficBackends: [IptablesBackend] = PodNetwork.isUsable ? backends : []
 
     static let logger = Logger(label: "kube-ipvs.iptables.tests")
 
@@ -27,7 +22,7 @@ enum IptablesLab {
         return ServicePortName(service: ServiceName(namespace: parts[0], name: parts[1]), port: port, proto: proto)
     }
 
-    static let configuration = ProxyConfiguration(clusterCIDRs: [CIDR("10.244.0.0/16")!, CIDR("fd00:244::/48")!])
+    static let configuration = ProxyConfiguration(clusterCIDRs: PodNetwork.podCIDRs)
 
     static func proxier(_ lab: NetnsLab, _ namespace: String, backend: IptablesBackend, node: NodeContext,
                         families: [IPFamily] = IPFamily.allFamilies) -> IptablesProxier {

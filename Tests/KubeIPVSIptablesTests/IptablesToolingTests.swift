@@ -66,6 +66,35 @@ import Testing
         }
     }
 
+    @Test("many commands at once: each gets its own output, status and stdin")
+    func concurrentCommands() async throws {
+        let runner = ProcessRunner()
+        let results = try await withThrowingTaskGroup(of: (Int, CommandResult).self) { group in
+            for n in 0..<24 {
+                group.addTask {
+                    (n, try await runner.run(["sh", "-c", "read line; echo \"$line\"-out; echo err\(n) >&2; exit \(n % 4)"],
+                                             input: "in\(n)\n", timeout: .seconds(30)))
+                }
+            }
+            return try await group.reduce(into: [Int: CommandResult]()) { $0[$1.0] = $1.1 }
+        }
+        for n in 0..<24 {
+            let result = try #require(results[n])
+            #expect(result.stdout == "in\(n)-out\n" && result.stderr == "err\(n)\n" && result.status == Int32(n % 4)
+                    && !result.timedOut, "\(n): \(result)")
+        }
+    }
+
+    @Test("a grandchild holding the pipes does not hold the runner; a signal death reports the signal")
+    func grandchildrenAndSignals() async throws {
+        let start = ContinuousClock.now
+        let result = try await ProcessRunner().run(["sh", "-c", "sleep 4 & echo hi"], input: nil, timeout: .seconds(20))
+        #expect(result.status == 0 && result.stdout == "hi\n" && !result.timedOut)
+        #expect(ContinuousClock.now - start < .seconds(3))
+        let killed = try await ProcessRunner().run(["sh", "-c", "kill -9 $$"], input: nil, timeout: .seconds(20))
+        #expect(killed.status == 9 && !killed.timedOut)
+    }
+
     @Test func randomFullySupportIsReadFromTheVersion() async {
         #expect(await IptablesRestore(backend: .nft, family: .v4, runner: VersionRunner(version: "iptables v1.8.9 (nf_tables)"))
             .supportsRandomFully())

@@ -40,68 +40,40 @@ enum IPSetSaveFormat {
                          maxElements: maxElements)
     }
 
-    /// The spec and entries of one set's save text.
+    /// The spec and entries of one set's save text (bytes level: dumps hold tens of thousands of lines).
     static func parse(_ text: String) throws -> (spec: IPSetSpec, entries: [IPSetEntry]) {
+        let bytes = Array(text.utf8)
         var spec: IPSetSpec?
         var entries: [IPSetEntry] = []
-        for line in text.split(separator: "\n") where !line.isEmpty {
-            if line.hasPrefix("create ") {
-                spec = try self.spec(from: line)
-            } else if let current = spec, line.hasPrefix("add ") {
-                let words = line.split(separator: " ")
-                guard words.count >= 3, let entry = entry(words[2], type: current.type) else {
-                    throw Unparseable(line: String(line))
-                }
+        var lineStart = 0
+        while lineStart < bytes.count {
+            let lineEnd = bytes[lineStart...].firstIndex(of: 0x0a) ?? bytes.count
+            let line = bytes[lineStart..<lineEnd]
+            lineStart = lineEnd + 1
+            if line.isEmpty { continue }
+            if let current = spec, let entry = addLine(line, type: current.type) {
                 entries.append(entry)
+            } else if spec == nil, line.starts(with: "create ".utf8) {
+                spec = try self.spec(from: Substring(String(decoding: line, as: UTF8.self)))
             } else {
-                throw Unparseable(line: String(line))
+                throw Unparseable(line: String(decoding: line, as: UTF8.self))
             }
         }
         guard let spec else { throw Unparseable(line: String(text.prefix(80))) }
         return (spec, entries)
     }
 
+    /// `add NAME ELEMENT` → the element, or nil.
+    static func addLine(_ line: ArraySlice<UInt8>, type: IPSetType) -> IPSetEntry? {
+        guard line.starts(with: "add ".utf8) else { return nil }
+        let afterAdd = line.index(line.startIndex, offsetBy: 4)
+        guard let nameEnd = line[afterAdd...].firstIndex(of: 0x20) else { return nil }
+        let element = line[(nameEnd + 1)...]
+        return IPSetElementText.parse(element.prefix { $0 != 0x20 }, type: type)
+    }
+
     /// One element in ipset syntax, for a set of `type`.
     static func entry(_ text: Substring, type: IPSetType) -> IPSetEntry? {
-        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
-        switch (type, parts.count) {
-        case (.hashIP, 1):
-            return IPAddress(String(parts[0])).map { .ip($0) }
-        case (.hashNet, 1):
-            return net(parts[0]).map { .net($0) }
-        case (.bitmapPort, 1):
-            return protoPort(parts[0], defaultProtocol: true).map { .port($0.1) }
-        case (.hashIPPort, 2):
-            guard let ip = IPAddress(String(parts[0])), let pp = protoPort(parts[1]) else { return nil }
-            return .ipPort(ip, pp.0, pp.1)
-        case (.hashIPPortIP, 3):
-            guard let ip = IPAddress(String(parts[0])), let pp = protoPort(parts[1]),
-                  let ip2 = IPAddress(String(parts[2])) else { return nil }
-            return .ipPortIP(ip, pp.0, pp.1, ip2)
-        case (.hashIPPortNet, 3):
-            guard let ip = IPAddress(String(parts[0])), let pp = protoPort(parts[1]),
-                  let n = net(parts[2]) else { return nil }
-            return .ipPortNet(ip, pp.0, pp.1, n)
-        default:
-            return nil
-        }
-    }
-
-    /// `10.0.0.0/8`, or a bare address meaning its host prefix.
-    static func net(_ text: Substring) -> CIDR? {
-        if text.contains("/") { return CIDR(String(text)) }
-        return IPAddress(String(text)).map { CIDR(host: $0) }
-    }
-
-    /// `tcp:80`, `132:80` (number when /etc/protocols lacks the name); a bare `80` only where
-    /// the protocol is implied (bitmap:port).
-    static func protoPort(_ text: Substring, defaultProtocol: Bool = false) -> (L4Protocol, UInt16)? {
-        guard let colon = text.lastIndex(of: ":") else {
-            return defaultProtocol ? UInt16(text).map { (.tcp, $0) } : nil
-        }
-        let name = text[..<colon]
-        guard let port = UInt16(text[text.index(after: colon)...]) else { return nil }
-        let proto = L4Protocol(rawValue: String(name)) ?? UInt16(name).flatMap { L4Protocol(number: $0) }
-        return proto.map { ($0, port) }
+        IPSetElementText.parse(ArraySlice(text.utf8), type: type)
     }
 }

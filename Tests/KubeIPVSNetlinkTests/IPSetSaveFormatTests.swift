@@ -98,3 +98,36 @@ struct LibIPSetErrorsTests {
         #expect(odd.detail == "libipset gave no reason")
     }
 }
+
+/// The byte-level element writer and reader agree with `IPSetEntry.description`.
+@Suite("ipset element text")
+struct IPSetElementTextTests {
+    static let samples: [IPSetEntry] = [
+        .ip(IPAddress("10.96.0.1")!), .ip(IPAddress("fd00::a")!), .ip(IPAddress("0.0.0.0")!),
+        .ipPort(IPAddress("255.255.255.255")!, .sctp, 65535), .ipPort(IPAddress("2001:db8::7")!, .udp, 0),
+        .ipPortIP(IPAddress("10.0.0.1")!, .tcp, 80, IPAddress("10.0.0.1")!),
+        .ipPortNet(IPAddress("fd00::10")!, .tcp, 443, CIDR("fd00:10::/64")!),
+        .ipPortNet(IPAddress("192.0.2.10")!, .udp, 53, CIDR("198.51.100.0/24")!),
+        .net(CIDR("10.0.0.0/8")!), .net(CIDR("2001:db8::1/128")!), .port(30080), .port(0),
+    ]
+
+    @Test(arguments: samples)
+    func writesDescription(_ entry: IPSetEntry) {
+        var bytes: [UInt8] = []
+        IPSetElementText.append(entry, to: &bytes)
+        #expect(bytes.last == 0)
+        #expect(String(decoding: bytes.dropLast(), as: UTF8.self) == entry.description)
+    }
+
+    @Test(arguments: samples)
+    func readsDescription(_ entry: IPSetEntry) {
+        #expect(IPSetElementText.parse(ArraySlice(entry.description.utf8), type: entry.setType) == entry)
+    }
+
+    @Test func refusesMalformed() {
+        for (text, type) in [("10.0.0.256", IPSetType.hashIP), ("10.0.0.1,tcp:65536", .hashIPPort), ("x", .bitmapPort),
+                             ("10.0.0.1,tcp", .hashIPPort), ("10.0.0.0/33", .hashNet), ("", .hashIP)] {
+            #expect(IPSetElementText.parse(ArraySlice(text.utf8), type: type) == nil, "\(text)")
+        }
+    }
+}

@@ -54,3 +54,8 @@ enum KernelTier {
         return try tool("/usr/bin/nsenter", ["--net=\(file)", path] + arguments, input: input)
     }
 }
+
+/// Every real-kernel suite nests here: one serialized tree, so timings are not disturbed by other
+/// libipset users (libipset is serialized process-wide) and namespaces are created one at a time.
+@Suite("real kernel, in fresh network namespaces", .serialized, .enabled(if: KernelTier.enabled, KernelTier.reason))
+struct RealKernelTests {}

@@ -92,6 +92,19 @@ public enum IPSetEntry: Hashable, Sendable, Comparable, CustomStringConvertible 
     }
 
     public static func < (a: IPSetEntry, b: IPSetEntry) -> Bool {
+        // Entries of one set share a case: compare those directly (hot in sorts of 10^5 entries).
+        switch (a, b) {
+        case let (.ipPort(x, p, m), .ipPort(y, q, n)):
+            return x != y ? x < y : (p.number, m) < (q.number, n)
+        case let (.ipPortIP(x, p, m, u), .ipPortIP(y, q, n, v)):
+            return x != y ? x < y : (p.number, m) != (q.number, n) ? (p.number, m) < (q.number, n) : u < v
+        case let (.ip(x), .ip(y)):
+            return x < y
+        case let (.port(m), .port(n)):
+            return m < n
+        default:
+            break
+        }
         let x = a.sortKey, y = b.sortKey
         if x.0 != y.0 { return x.0 < y.0 }
         if x.1 != y.1 { return x.1 < y.1 }

@@ -6,9 +6,13 @@
 public enum IPVSCompanionRules {
     /// A rule in a built-in chain that jumps to one of our chains (kube-proxy `iptablesJumpChain`).
     public struct Jump: Hashable, Sendable {
+        /// iptables table (`nat`, `filter`).
         public var table: String
+        /// The built-in chain holding the jump.
         public var chain: String
+        /// Our chain it jumps to.
         public var target: String
+        /// The `-m comment` text identifying the rule.
         public var comment: String
 
         /// The rule arguments after `-A/-C/-I chain`: `-m comment --comment "..." -j TARGET`.

@@ -21,6 +21,17 @@ public struct IptablesModeRenderer: Sendable {
 
     /// The whole ruleset of `family` for `snapshot` on `node`.
     public func render(_ snapshot: ProxySnapshot, node: NodeContext, family: IPFamily) -> IptablesRuleset {
+        var cache = IptablesRenderCache()
+        return render(snapshot, node: node, family: family, cache: &cache)
+    }
+
+    /// The whole ruleset of `family`, reusing from `cache` the rules of service ports whose inputs
+    /// did not change, and leaving the new rules in it. The result equals an uncached render.
+    /// - Parameter changed: when given, the only services whose ports or endpoints may differ
+    ///   from the snapshot of the previous render with this cache (a promise: other services'
+    ///   endpoints are not compared); nil compares every port's inputs.
+    public func render(_ snapshot: ProxySnapshot, node: NodeContext, family: IPFamily,
+                       cache: inout IptablesRenderCache, changed: Set<ServiceName>? = nil) -> IptablesRuleset {
         let nodePorts = IptablesNodePortTarget(configuration.nodePortAddresses, node: node, family: family)
         let localhostNodePorts = family == .v4 && options.localhostNodePorts && nodePorts.containsIPv4Loopback
         let mark = configuration.masqueradeMark
@@ -45,21 +56,15 @@ public struct IptablesModeRenderer: Sendable {
                 + " -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP")
         }
 
-        let ports = snapshot.servicePorts.values
-            .filter { port in port.clusterIPs.contains { $0.family == family } }
-            .sorted { $0.name < $1.name }
-        let endpoints = ports.map { port in
-            Array(Set((snapshot.endpoints[port.name] ?? []).filter { $0.address.family == family }))
-        }
-        let largeCluster = endpoints.reduce(0) { $0 + $1.count } > options.largeClusterEndpointsThreshold
         let context = IptablesServiceRules.Context(
             family: family, masqueradeAll: configuration.masqueradeAll,
             localCIDR: configuration.clusterCIDRs.first { $0.family == family },
-            nodeIP: node.primaryIPs.first { $0.family == family }, largeCluster: largeCluster)
-        for (port, portEndpoints) in zip(ports, endpoints) {
-            let rules = IptablesServiceRules(port: port, endpoints: portEndpoints, context: context)
-            ruleset.services.append(rules.section)
-            ruleset.filterRules += rules.filterRules
+            nodeIP: node.primaryIPs.first { $0.family == family }, largeCluster: false)
+        let rendered = serviceRules(snapshot, context: context, cache: &cache, changed: changed)
+        ruleset.services.reserveCapacity(rendered.count)
+        for entry in rendered {
+            ruleset.services.append(entry.section)
+            ruleset.filterRules += entry.filterRules
         }
 
         ruleset.natTailRules = nodePortJumps(nodePorts, family: family, localhostNodePorts: localhostNodePorts)

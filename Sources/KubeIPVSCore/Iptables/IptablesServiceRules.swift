@@ -3,7 +3,7 @@
 /// rejects or drops.
 struct IptablesServiceRules {
     /// Per-sync facts shared by every service port.
-    struct Context {
+    struct Context: Hashable, Sendable {
         var family: IPFamily
         var masqueradeAll: Bool
         /// `--cluster-cidr` of the family: kube-proxy's ClusterCIDR local-traffic detector (nil: not implemented).

@@ -54,13 +54,17 @@ public struct ConntrackDeletion: Hashable, Sendable, Comparable, CustomStringCon
 /// times out.
 public enum StaleConntrack {
     /// The deletions, sorted and unique.
-    public static func deletions(previous: ProxySnapshot?, current: ProxySnapshot) -> [ConntrackDeletion] {
+    /// - Parameter services: when given, only these services can differ between the snapshots
+    ///   (the others are not looked at).
+    public static func deletions(previous: ProxySnapshot?, current: ProxySnapshot,
+                                 services: Set<ServiceName>? = nil) -> [ConntrackDeletion] {
         var out: Set<ConntrackDeletion> = []
         let before = previous?.servicePorts ?? [:]
-        for (name, old) in before where name.proto == .udp && current.servicePorts[name] == nil {
+        let considered = { (name: ServicePortName) in name.proto == .udp && services.map { $0.contains(name.service) } ?? true }
+        for (name, old) in before where considered(name) && current.servicePorts[name] == nil {
             out.formUnion(serviceDeletions(old))  // the UDP service port is gone
         }
-        for (name, port) in current.servicePorts where name.proto == .udp {
+        for (name, port) in current.servicePorts where considered(name) {
             let now = programmed(port, current)
             let then = before[name].map { programmed($0, previous!) } ?? []
             if then.isEmpty && !now.isEmpty {

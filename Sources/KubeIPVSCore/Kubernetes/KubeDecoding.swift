@@ -46,15 +46,18 @@ public enum KubeDecoding {
 
 /// One element of a list that failed to decode: its index and why.
 public struct KubeDecodeFailure: Hashable, Sendable, CustomStringConvertible {
+    /// Position in `items`.
     public var index: Int
     /// `Service demo/web: spec.ports[0].port: expected an integer`.
     public var reason: String
 
+    /// Creates a value from its parts.
     public init(index: Int, reason: String) {
         self.index = index
         self.reason = reason
     }
 
+    /// Human-readable form.
     public var description: String { "items[\(index)]: \(reason)" }
 }
 

@@ -1,11 +1,15 @@
 /// The subset of a discovery.k8s.io/v1 EndpointSlice that a service proxy reads.
 public struct KubeEndpointSlice: Codable, Hashable, Sendable {
+    /// The API's `metadata` field.
     public var metadata: KubeObjectMeta
     /// IPv4, IPv6 or FQDN.
     public var addressType: String
+    /// The API's `endpoints` field.
     public var endpoints: [SliceEndpoint]
+    /// The API's `ports` field.
     public var ports: [SlicePort]
 
+    /// Creates a value from its parts.
     public init(metadata: KubeObjectMeta, addressType: String = "IPv4", endpoints: [SliceEndpoint] = [],
                 ports: [SlicePort] = []) {
         self.metadata = metadata
@@ -16,6 +20,7 @@ public struct KubeEndpointSlice: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey { case metadata, addressType, endpoints, ports }
 
+    /// Decodes leniently: absent or null fields take their defaults, unknown ones are ignored.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         metadata = try c.value(.metadata, default: KubeObjectMeta())
@@ -37,11 +42,16 @@ public struct KubeEndpointSlice: Codable, Hashable, Sendable {
     public struct SliceEndpoint: Codable, Hashable, Sendable {
         /// Only the first address is used (the API says all are fungible; kube-proxy does the same).
         public var addresses: [String]
+        /// The API's `conditions` field.
         public var conditions: Conditions
+        /// The API's `nodeName` field.
         public var nodeName: String?
+        /// The API's `zone` field.
         public var zone: String?
+        /// The API's `hostname` field.
         public var hostname: String?
 
+        /// Creates a value from its parts.
         public init(addresses: [String], conditions: Conditions = Conditions(), nodeName: String? = nil,
                     zone: String? = nil, hostname: String? = nil) {
             self.addresses = addresses
@@ -53,6 +63,7 @@ public struct KubeEndpointSlice: Codable, Hashable, Sendable {
 
         enum CodingKeys: String, CodingKey { case addresses, conditions, nodeName, zone, hostname }
 
+        /// Decodes leniently: absent or null fields take their defaults, unknown ones are ignored.
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             addresses = try c.value(.addresses, default: [])
@@ -65,10 +76,14 @@ public struct KubeEndpointSlice: Codable, Hashable, Sendable {
 
     /// `endpoints[].conditions`; nil means unknown (ready and serving read as true, terminating as false).
     public struct Conditions: Codable, Hashable, Sendable {
+        /// The API's `ready` field.
         public var ready: Bool?
+        /// The API's `serving` field.
         public var serving: Bool?
+        /// The API's `terminating` field.
         public var terminating: Bool?
 
+        /// Creates a value from its parts.
         public init(ready: Bool? = nil, serving: Bool? = nil, terminating: Bool? = nil) {
             self.ready = ready
             self.serving = serving
@@ -78,11 +93,14 @@ public struct KubeEndpointSlice: Codable, Hashable, Sendable {
 
     /// `ports[]`. The name matches a Service port's name; the number is the resolved target port.
     public struct SlicePort: Codable, Hashable, Sendable {
+        /// The API's `name` field.
         public var name: String
+        /// The API's `protocol` field.
         public var `protocol`: String
         /// nil means "all ports" in the API; a proxy cannot use it.
         public var port: Int?
 
+        /// Creates a value from its parts.
         public init(name: String = "", protocol: String = "TCP", port: Int?) {
             self.name = name
             self.protocol = `protocol`
@@ -91,6 +109,7 @@ public struct KubeEndpointSlice: Codable, Hashable, Sendable {
 
         enum CodingKeys: String, CodingKey { case name, `protocol`, port }
 
+        /// Decodes leniently: absent or null fields take their defaults, unknown ones are ignored.
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             name = try c.value(.name, default: "")

@@ -3,6 +3,7 @@ public enum KubeIntOrString: Codable, Hashable, Sendable, CustomStringConvertibl
     case int(Int)
     case string(String)
 
+    /// Decodes leniently: absent or null fields take their defaults, unknown ones are ignored.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if let number = try? c.decode(Int.self) {
@@ -12,6 +13,7 @@ public enum KubeIntOrString: Codable, Hashable, Sendable, CustomStringConvertibl
         }
     }
 
+    /// Encodes a number as a number and a name as a string.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
         switch self {
@@ -20,6 +22,7 @@ public enum KubeIntOrString: Codable, Hashable, Sendable, CustomStringConvertibl
         }
     }
 
+    /// Human-readable form.
     public var description: String {
         switch self {
         case .int(let n): "\(n)"

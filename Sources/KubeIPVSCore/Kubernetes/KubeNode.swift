@@ -1,8 +1,11 @@
 /// The subset of a core/v1 Node that a service proxy reads.
 public struct KubeNode: Codable, Hashable, Sendable {
+    /// The API's `metadata` field.
     public var metadata: KubeObjectMeta
+    /// The API's `status` field.
     public var status: Status
 
+    /// Creates a value from its parts.
     public init(metadata: KubeObjectMeta, status: Status = Status()) {
         self.metadata = metadata
         self.status = status
@@ -10,6 +13,7 @@ public struct KubeNode: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey { case metadata, status }
 
+    /// Decodes leniently: absent or null fields take their defaults, unknown ones are ignored.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         metadata = try c.value(.metadata, default: KubeObjectMeta())
@@ -18,12 +22,15 @@ public struct KubeNode: Codable, Hashable, Sendable {
 
     /// `status`.
     public struct Status: Codable, Hashable, Sendable {
+        /// The API's `addresses` field.
         public var addresses: [Address]
 
+        /// Creates a value from its parts.
         public init(addresses: [Address] = []) { self.addresses = addresses }
 
         enum CodingKeys: String, CodingKey { case addresses }
 
+        /// Decodes leniently: absent or null fields take their defaults, unknown ones are ignored.
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             addresses = try c.value(.addresses, default: [])
@@ -32,9 +39,12 @@ public struct KubeNode: Codable, Hashable, Sendable {
 
     /// `status.addresses[]`: InternalIP, ExternalIP, Hostname, ...
     public struct Address: Codable, Hashable, Sendable {
+        /// The API's `type` field.
         public var type: String
+        /// The API's `address` field.
         public var address: String
 
+        /// Creates a value from its parts.
         public init(type: String, address: String) {
             self.type = type
             self.address = address

@@ -18,6 +18,7 @@ public enum KubeObject: Decodable, Hashable, Sendable {
         }
     }
 
+    /// Decodes leniently: absent or null fields take their defaults, unknown ones are ignored.
     public init(from decoder: any Decoder) throws {
         try self.init(from: decoder, defaultKind: nil)
     }

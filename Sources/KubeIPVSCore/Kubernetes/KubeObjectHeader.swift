@@ -1,15 +1,21 @@
 /// What any Kubernetes object says about itself, decoded leniently (every field optional):
 /// used to route documents by `kind` and to name objects that fail to decode.
 public struct KubeObjectHeader: Decodable, Hashable, Sendable {
+    /// The API's `kind` field.
     public var kind: String?
+    /// The API's `apiVersion` field.
     public var apiVersion: String?
+    /// The API's `name` field.
     public var name: String?
+    /// The API's `namespace` field.
     public var namespace: String?
+    /// The API's `resourceVersion` field.
     public var resourceVersion: String?
 
     enum CodingKeys: String, CodingKey { case kind, apiVersion, metadata }
     enum MetaKeys: String, CodingKey { case name, namespace, resourceVersion }
 
+    /// Decodes leniently: absent or null fields take their defaults, unknown ones are ignored.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         kind = try? c.decodeIfPresent(String.self, forKey: .kind)

@@ -1,13 +1,18 @@
 /// The `metadata` fields kube-ipvs reads from any Kubernetes object; unknown fields are ignored
 /// and missing ones default to empty.
 public struct KubeObjectMeta: Codable, Hashable, Sendable {
+    /// The API's `name` field.
     public var name: String
     /// Empty for cluster-scoped objects and for manifests that omit it (normalizers read "default").
     public var namespace: String
+    /// The API's `labels` field.
     public var labels: [String: String]
+    /// The API's `resourceVersion` field.
     public var resourceVersion: String
+    /// The API's `uid` field.
     public var uid: String
 
+    /// Creates a value from its parts.
     public init(name: String = "", namespace: String = "", labels: [String: String] = [:],
                 resourceVersion: String = "", uid: String = "") {
         self.name = name
@@ -21,6 +26,7 @@ public struct KubeObjectMeta: Codable, Hashable, Sendable {
         case name, namespace, labels, resourceVersion, uid
     }
 
+    /// Decodes leniently: absent or null fields take their defaults, unknown ones are ignored.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.value(.name, default: "")

@@ -2,10 +2,14 @@
 /// fields as `String`, so out-of-range or unknown values become rejections in `ServiceNormalizer`
 /// rather than decoding failures. Defaults are the API server's.
 public struct KubeService: Codable, Hashable, Sendable {
+    /// The API's `metadata` field.
     public var metadata: KubeObjectMeta
+    /// The API's `spec` field.
     public var spec: Spec
+    /// The API's `status` field.
     public var status: Status
 
+    /// Creates a value from its parts.
     public init(metadata: KubeObjectMeta, spec: Spec = Spec(), status: Status = Status()) {
         self.metadata = metadata
         self.spec = spec
@@ -14,6 +18,7 @@ public struct KubeService: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey { case metadata, spec, status }
 
+    /// Decodes leniently: absent or null fields take their defaults, unknown ones are ignored.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         metadata = try c.value(.metadata, default: KubeObjectMeta())
@@ -25,22 +30,32 @@ public struct KubeService: Codable, Hashable, Sendable {
     public struct Spec: Codable, Hashable, Sendable {
         /// ClusterIP (default), NodePort, LoadBalancer or ExternalName.
         public var type: String
+        /// The API's `clusterIP` field.
         public var clusterIP: String?
+        /// The API's `clusterIPs` field.
         public var clusterIPs: [String]
+        /// The API's `externalIPs` field.
         public var externalIPs: [String]
+        /// The API's `ports` field.
         public var ports: [Port]
         /// None (default) or ClientIP.
         public var sessionAffinity: String
+        /// The API's `sessionAffinityConfig` field.
         public var sessionAffinityConfig: SessionAffinityConfig?
         /// Cluster (default) or Local.
         public var externalTrafficPolicy: String
         /// Cluster (default) or Local.
         public var internalTrafficPolicy: String
+        /// The API's `healthCheckNodePort` field.
         public var healthCheckNodePort: Int?
+        /// The API's `loadBalancerSourceRanges` field.
         public var loadBalancerSourceRanges: [String]
+        /// The API's `ipFamilies` field.
         public var ipFamilies: [String]
+        /// The API's `externalName` field.
         public var externalName: String?
 
+        /// Creates a value from its parts.
         public init(type: String = "ClusterIP", clusterIP: String? = nil, clusterIPs: [String] = [],
                     externalIPs: [String] = [], ports: [Port] = [], sessionAffinity: String = "None",
                     sessionAffinityConfig: SessionAffinityConfig? = nil, externalTrafficPolicy: String = "Cluster",
@@ -67,6 +82,7 @@ public struct KubeService: Codable, Hashable, Sendable {
             case ipFamilies, externalName
         }
 
+        /// Decodes leniently: absent or null fields take their defaults, unknown ones are ignored.
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             type = try c.value(.type, default: "ClusterIP")
@@ -87,13 +103,18 @@ public struct KubeService: Codable, Hashable, Sendable {
 
     /// `spec.ports[]`.
     public struct Port: Codable, Hashable, Sendable {
+        /// The API's `name` field.
         public var name: String
         /// TCP (default), UDP or SCTP.
         public var `protocol`: String
+        /// The API's `port` field.
         public var port: Int
+        /// The API's `targetPort` field.
         public var targetPort: KubeIntOrString?
+        /// The API's `nodePort` field.
         public var nodePort: Int?
 
+        /// Creates a value from its parts.
         public init(name: String = "", protocol: String = "TCP", port: Int, targetPort: KubeIntOrString? = nil,
                     nodePort: Int? = nil) {
             self.name = name
@@ -105,6 +126,7 @@ public struct KubeService: Codable, Hashable, Sendable {
 
         enum CodingKeys: String, CodingKey { case name, `protocol`, port, targetPort, nodePort }
 
+        /// Decodes leniently: absent or null fields take their defaults, unknown ones are ignored.
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             name = try c.value(.name, default: "")
@@ -118,7 +140,9 @@ public struct KubeService: Codable, Hashable, Sendable {
 
     /// `spec.sessionAffinityConfig`.
     public struct SessionAffinityConfig: Codable, Hashable, Sendable {
+        /// The API's `clientIP` field.
         public var clientIP: ClientIPConfig?
+        /// Creates a value from its parts.
         public init(clientIP: ClientIPConfig? = nil) { self.clientIP = clientIP }
     }
 
@@ -126,6 +150,7 @@ public struct KubeService: Codable, Hashable, Sendable {
     public struct ClientIPConfig: Codable, Hashable, Sendable {
         /// Defaults to 10800 (3 hours) when affinity is ClientIP.
         public var timeoutSeconds: Int?
+        /// Creates a value from its parts.
         public init(timeoutSeconds: Int? = nil) { self.timeoutSeconds = timeoutSeconds }
     }
 

@@ -10,6 +10,7 @@ public enum KubeWatchEvent<Object: Decodable>: Decodable {
 
     enum CodingKeys: String, CodingKey { case type, object }
 
+    /// Decodes leniently: absent or null fields take their defaults, unknown ones are ignored.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let type = try c.decode(String.self, forKey: .type)
@@ -30,10 +31,14 @@ public enum KubeWatchEvent<Object: Decodable>: Decodable {
 
 /// A meta/v1 Status, as sent in a watch ERROR event.
 public struct KubeStatus: Codable, Hashable, Sendable {
+    /// The API's `code` field.
     public var code: Int?
+    /// The API's `reason` field.
     public var reason: String?
+    /// The API's `message` field.
     public var message: String?
 
+    /// Creates a value from its parts.
     public init(code: Int? = nil, reason: String? = nil, message: String? = nil) {
         self.code = code
         self.reason = reason

@@ -17,6 +17,7 @@ public struct IPVSPlan: Hashable, Sendable {
     /// Refused objects (from the snapshot) and refused plan parts (virtual server conflicts), sorted.
     public var rejections: [Rejection]
 
+    /// Creates a value from its parts.
     public init(virtualServers: [PlannedVirtualServer] = [], boundAddresses: [IPAddress] = [],
                 ipsets: [PlannedIPSet] = [], companionRules: String = "", companionRulesIPv6: String = "",
                 healthChecks: [HealthCheck] = [], rejections: [Rejection] = []) {
@@ -48,15 +49,20 @@ public struct PlannedVirtualServer: Hashable, Sendable, Comparable {
             }
         }
 
+        /// Total order, for deterministic output.
         public static func < (a: Role, b: Role) -> Bool { a.rank < b.rank }
     }
 
+    /// The virtual service settings (key, scheduler, persistence).
     public var server: VirtualServer
     /// Sorted by address and port, unique.
     public var realServers: [RealServer]
+    /// The service port this belongs to.
     public var servicePort: ServicePortName
+    /// Which service address it listens on.
     public var role: Role
 
+    /// Creates a value from its parts.
     public init(server: VirtualServer, realServers: [RealServer], servicePort: ServicePortName, role: Role) {
         self.server = server
         self.realServers = realServers
@@ -64,6 +70,7 @@ public struct PlannedVirtualServer: Hashable, Sendable, Comparable {
         self.role = role
     }
 
+    /// The virtual server's address, protocol and port.
     public var key: VirtualServerKey { server.key }
 
     /// By key, then role, then service port (the order conflicts are resolved in).
@@ -76,13 +83,16 @@ public struct PlannedVirtualServer: Hashable, Sendable, Comparable {
 
 /// One ipset with the entries it should hold.
 public struct PlannedIPSet: Hashable, Sendable {
+    /// Which of kube-proxy's sets.
     public var set: ProxyIPSet
     /// The proxy family the set serves (bitmap:port sets have no kernel family, but still belong to one).
     public var ipFamily: IPFamily
+    /// The kernel definition (name, type, family, sizes).
     public var spec: IPSetSpec
     /// Sorted, unique.
     public var entries: [IPSetEntry]
 
+    /// Creates a value from its parts.
     public init(set: ProxyIPSet, ipFamily: IPFamily, entries: [IPSetEntry] = []) {
         self.set = set
         self.ipFamily = ipFamily
@@ -93,19 +103,24 @@ public struct PlannedIPSet: Hashable, Sendable {
 
 /// A `healthCheckNodePort` to serve: 200 while the service has local ready endpoints, 503 otherwise.
 public struct HealthCheck: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The service.
     public var service: ServiceName
+    /// The healthCheckNodePort to serve on.
     public var nodePort: UInt16
     /// Distinct local ready endpoint addresses across the service's ports (kube-proxy's count).
     public var localEndpoints: Int
 
+    /// Creates a value from its parts.
     public init(service: ServiceName, nodePort: UInt16, localEndpoints: Int) {
         self.service = service
         self.nodePort = nodePort
         self.localEndpoints = localEndpoints
     }
 
+    /// Human-readable form.
     public var description: String { "\(service) nodePort \(nodePort) localEndpoints \(localEndpoints)" }
 
+    /// Total order, for deterministic output.
     public static func < (a: HealthCheck, b: HealthCheck) -> Bool {
         (a.service, a.nodePort) < (b.service, b.nodePort)
     }

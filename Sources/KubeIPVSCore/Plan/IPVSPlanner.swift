@@ -1,7 +1,7 @@
 /// Plans the IPVS mode's kernel state from a `ProxySnapshot`: pure and deterministic (the input
 /// order of services and endpoints never changes the plan).
 ///
-/// Per service port (kube-proxy's IPVS proxier, with the differences documented in FIELD.md):
+/// Per service port, as kube-proxy's IPVS proxier (`syncProxyRules`) does:
 /// - a virtual server per ClusterIP, externalIP and LoadBalancer IP on the service port, and per
 ///   NodePort address (from `--nodeport-addresses`) on the nodePort, in each family the service
 ///   has a ClusterIP for; none inside `excludeCIDRs`;
@@ -9,17 +9,26 @@
 ///   ClusterIP virtual servers use `forInternalTraffic`, the others `forExternalTraffic`;
 /// - ClusterIPs, externalIPs and LB IPs are bound on the dummy interface, except external/LB IPs
 ///   that are already on another interface of the node.
+///
+/// Deliberate differences from kube-proxy's IPVS mode:
+/// - a Local traffic policy with no local endpoint leaves the virtual server without real servers
+///   (kube-proxy IPVS fell back to every endpoint, breaking source-IP preservation); this is what
+///   its iptables and nftables modes do;
+/// - `loadBalancerSourceRanges` fail closed: an LB IP with ranges but none of its family accepts
+///   nobody (kube-proxy filtered the ranges per family and then left the IP open);
+/// - a virtual server claimed by two service ports goes to one of them deterministically, with a
+///   rejection for the other (kube-proxy's last writer won, in map order).
 public enum IPVSPlanner {
     /// The whole plan: `merge` of `planPort` for every service port of the snapshot.
     public static func plan(_ snapshot: ProxySnapshot, node: NodeContext, config: ProxyConfiguration) -> IPVSPlan {
         let context = PlanningContext(node: node, config: config)
-        var ports: [PortPlan] = []
-        ports.reserveCapacity(snapshot.servicePorts.count)
+        // Same as merge(ports.map(planPort)), without keeping every PortPlan alive at once.
+        var merger = PlanMerger(capacity: snapshot.servicePorts.count)
         for port in snapshot.servicePorts.values {
             var builder = PortPlanBuilder(port: port, context: context)
-            ports.append(builder.build(snapshot.selection(for: port)))
+            merger.add(builder.build(snapshot.selection(for: port)))
         }
-        return merge(ports, rejections: snapshot.rejections, config: config)
+        return merger.finish(rejections: snapshot.rejections, config: config)
     }
 
     /// The plan for one service port, so a sync can re-plan only the ports that changed and
@@ -41,6 +50,14 @@ public enum IPVSPlanner {
         }
     }
 
+    /// The addresses NodePort virtual servers listen on for this node and configuration (sorted):
+    /// `.all` is every local address except loopback, IPv6 link-local and the dummy interface's;
+    /// `.cidrs` those inside the prefixes (never loopback); `.primary` the node's primary IPs.
+    public static func nodePortAddresses(node: NodeContext, config: ProxyConfiguration) -> [IPAddress] {
+        let context = PlanningContext(node: node, config: config)
+        return context.nodePortAddressesV4 + context.nodePortAddressesV6
+    }
+
     /// Combines port plans (any order) into one plan. When two service ports claim the same virtual
     /// server, the first by (role: clusterIP, externalIP, loadBalancer, nodePort; then service port
     /// name) keeps it and the other gets a rejection.
@@ -49,80 +66,5 @@ public enum IPVSPlanner {
         var merger = PlanMerger(capacity: ports.count)
         for port in ports { merger.add(port) }
         return merger.finish(rejections: rejections, config: config)
-    }
-}
-
-/// Accumulates port plans into an `IPVSPlan`.
-struct PlanMerger {
-    var virtualServers: [PlannedVirtualServer] = []
-    var bound: [IPAddress] = []
-    /// Entries per (set, family): index `set.rawValue * 2 + (family == .v6 ? 1 : 0)`.
-    var entries: [[IPSetEntry]] = Array(repeating: [], count: ProxyIPSet.allCases.count * 2)
-    var health: [ServiceName: (port: UInt16, addresses: Set<IPAddress>)] = [:]
-    var blocked: [VirtualServerKey] = []
-
-    init(capacity: Int) {
-        virtualServers.reserveCapacity(capacity)
-        bound.reserveCapacity(capacity)
-    }
-
-    static func slot(_ set: ProxyIPSet, _ family: IPFamily) -> Int { set.rawValue * 2 + (family == .v6 ? 1 : 0) }
-
-    mutating func add(_ port: PortPlan) {
-        virtualServers += port.virtualServers
-        bound += port.boundAddresses
-        for m in port.ipsetEntries { entries[PlanMerger.slot(m.set, m.family)].append(m.entry) }
-        blocked += port.nodeAccessBlocked
-        if let healthPort = port.healthCheckNodePort {
-            health[port.servicePort.service, default: (healthPort, [])].addresses
-                .formUnion(port.localReadyAddresses)
-        }
-    }
-
-    mutating func finish(rejections: [Rejection], config: ProxyConfiguration) -> IPVSPlan {
-        var plan = IPVSPlan()
-        var refused = rejections
-        plan.virtualServers = resolveConflicts(&refused)
-        plan.boundAddresses = sortedUnique(bound)
-        for family in [IPFamily.v4, .v6] {
-            for set in ProxyIPSet.allCases {
-                var members = entries[PlanMerger.slot(set, family)]
-                if set == .ipvsIPs { members = bound.filter { $0.family == family }.map { .ip($0) } }
-                plan.ipsets.append(PlannedIPSet(set: set, ipFamily: family, entries: sortedUnique(members)))
-            }
-        }
-        plan.ipsets.sort { $0.spec.name < $1.spec.name }
-        let blockedKeys = sortedUnique(blocked)
-        plan.companionRules = companion(.v4, plan.ipsets, blockedKeys, config)
-        plan.companionRulesIPv6 = companion(.v6, plan.ipsets, blockedKeys, config)
-        plan.healthChecks = health.map { HealthCheck(service: $0.key, nodePort: $0.value.port,
-                                                     localEndpoints: $0.value.addresses.count) }.sorted()
-        plan.rejections = sortedUnique(refused)
-        return plan
-    }
-
-    /// Sorted virtual servers with one per key; the losers of a conflict become rejections.
-    func resolveConflicts(_ rejections: inout [Rejection]) -> [PlannedVirtualServer] {
-        let sorted = virtualServers.sorted()
-        var out: [PlannedVirtualServer] = []
-        out.reserveCapacity(sorted.count)
-        for vs in sorted {
-            if let kept = out.last, kept.key == vs.key {
-                rejections.append(Rejection(kind: .service, object: vs.servicePort.service.description, reason:
-                    "virtual server \(vs.key) (\(vs.role) of \(vs.servicePort)) is already planned as "
-                    + "\(kept.role) of \(kept.servicePort)"))
-                continue
-            }
-            out.append(vs)
-        }
-        return out
-    }
-
-    func companion(_ family: IPFamily, _ sets: [PlannedIPSet], _ blocked: [VirtualServerKey],
-                   _ config: ProxyConfiguration) -> String {
-        let nonEmpty = Set(sets.lazy.filter { $0.ipFamily == family && !$0.entries.isEmpty }.map(\.set))
-        return IPVSCompanionRules.render(family: family, nonEmpty: nonEmpty,
-                                         nodeAccessBlocked: blocked.filter { $0.address.family == family },
-                                         config: config)
     }
 }

@@ -1,6 +1,7 @@
 /// The plan for one service port: what `IPVSPlanner.planPort` returns, and what `IPVSPlanner.merge`
 /// combines into an `IPVSPlan`. Lets the daemon re-plan only the service ports that changed.
 public struct PortPlan: Hashable, Sendable {
+    /// The service port this belongs to.
     public var servicePort: ServicePortName
     /// Sorted by key.
     public var virtualServers: [PlannedVirtualServer]
@@ -15,6 +16,7 @@ public struct PortPlan: Hashable, Sendable {
     /// LoadBalancer IP:ports that the node itself must not reach (source ranges exclude the node).
     public var nodeAccessBlocked: [VirtualServerKey]
 
+    /// Creates a value from its parts.
     public init(servicePort: ServicePortName, virtualServers: [PlannedVirtualServer] = [],
                 boundAddresses: [IPAddress] = [], ipsetEntries: [IPSetMember] = [],
                 healthCheckNodePort: UInt16? = nil, localReadyAddresses: [IPAddress] = [],
@@ -31,10 +33,14 @@ public struct PortPlan: Hashable, Sendable {
 
 /// One entry in one of the proxy's ipsets.
 public struct IPSetMember: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// Which of kube-proxy's sets.
     public var set: ProxyIPSet
+    /// The proxy family (selects `KUBE-` or `KUBE-6-` names).
     public var family: IPFamily
+    /// The member, in the set's own syntax.
     public var entry: IPSetEntry
 
+    /// Creates a value from its parts.
     public init(set: ProxyIPSet, family: IPFamily, entry: IPSetEntry) {
         self.set = set
         self.family = family
@@ -44,6 +50,7 @@ public struct IPSetMember: Hashable, Sendable, Comparable, CustomStringConvertib
     /// `add KUBE-CLUSTER-IP 10.96.0.1,tcp:443`.
     public var description: String { "add \(set.name(family)) \(entry)" }
 
+    /// Total order, for deterministic output.
     public static func < (a: IPSetMember, b: IPSetMember) -> Bool {
         if a.set != b.set { return a.set < b.set }
         if a.family != b.family { return a.family < b.family }

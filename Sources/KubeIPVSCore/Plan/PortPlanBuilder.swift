@@ -8,7 +8,8 @@ struct PortPlanBuilder {
     init(port: ServicePort, context: PlanningContext) {
         self.port = port
         self.context = context
-        families = Array(Set(port.clusterIPs.map(\.family))).sorted()
+        // At most one ClusterIP per family (the normalizer guarantees it).
+        families = port.clusterIPs.map(\.family).sorted()
         plan = PortPlan(servicePort: port.name)
     }
 
@@ -124,10 +125,10 @@ struct PortPlanBuilder {
     }
 
     mutating func finish() -> PortPlan {
-        plan.virtualServers.sort()
-        plan.boundAddresses = sortedUnique(plan.boundAddresses)
-        plan.ipsetEntries = sortedUnique(plan.ipsetEntries)
-        plan.nodeAccessBlocked = sortedUnique(plan.nodeAccessBlocked)
+        if !isStrictlySorted(plan.virtualServers) { plan.virtualServers.sort() }
+        sortUnique(&plan.boundAddresses)
+        sortUnique(&plan.ipsetEntries)
+        sortUnique(&plan.nodeAccessBlocked)
         return plan
     }
 }
@@ -139,43 +140,22 @@ struct RealServerSets {
 
     init(_ endpoints: [Endpoint]) {
         var v4: [RealServer] = [], v6: [RealServer] = []
-        for e in endpoints {
-            let rs = RealServer(address: e.address, port: e.port)
-            if e.address.family == .v4 { v4.append(rs) } else { v6.append(rs) }
+        if let first = endpoints.first?.address.family, endpoints.allSatisfy({ $0.address.family == first }) {
+            // One family (the common case): one exactly-sized array.
+            let all = endpoints.map { RealServer(address: $0.address, port: $0.port) }
+            if first == .v4 { v4 = all } else { v6 = all }
+        } else {
+            for e in endpoints {
+                let rs = RealServer(address: e.address, port: e.port)
+                if e.address.family == .v4 { v4.append(rs) } else { v6.append(rs) }
+            }
         }
-        self.v4 = RealServerSets.normalized(v4)
-        self.v6 = RealServerSets.normalized(v6)
+        // Selections are sorted by address and port; sort anyway if a caller built one by hand.
+        sortUnique(&v4)
+        sortUnique(&v6)
+        self.v4 = v4
+        self.v6 = v6
     }
 
     subscript(family: IPFamily) -> [RealServer] { family == .v4 ? v4 : v6 }
-
-    static func normalized(_ list: [RealServer]) -> [RealServer] {
-        var sorted = list
-        if !isStrictlySorted(sorted) {
-            sorted.sort()
-            sorted = sortedUnique(sorted)
-        }
-        return sorted
-    }
-
-    static func isStrictlySorted(_ list: [RealServer]) -> Bool {
-        var i = 1
-        while i < list.count {
-            guard list[i - 1].key < list[i].key else { return false }
-            i += 1
-        }
-        return true
-    }
-}
-
-/// Sorted, without repeats.
-func sortedUnique<T: Comparable>(_ values: [T]) -> [T] {
-    guard values.count > 1 else { return values }
-    let sorted = values.sorted()
-    var out: [T] = []
-    out.reserveCapacity(sorted.count)
-    for v in sorted where out.last != v {
-        out.append(v)
-    }
-    return out
 }

@@ -49,6 +49,7 @@ public enum ProxyIPSet: Int, CaseIterable, Hashable, Sendable, Comparable {
         return String(("KUBE-6-" + baseName.dropFirst("KUBE-".count)).prefix(31))
     }
 
+    /// The ipset type kube-proxy creates the set with.
     public var type: IPSetType {
         switch self {
         case .loopBack, .loadBalancerSourceIP: .hashIPPortIP
@@ -98,5 +99,6 @@ public enum ProxyIPSet: Int, CaseIterable, Hashable, Sendable, Comparable {
         }
     }
 
+    /// Total order, for deterministic output.
     public static func < (a: ProxyIPSet, b: ProxyIPSet) -> Bool { a.rawValue < b.rawValue }
 }

@@ -19,11 +19,22 @@ public struct EndpointSelection: Hashable, Sendable {
 
     /// Selects from `endpoints` (any order, duplicates allowed) for `port`; results are sorted and unique.
     public init(port: ServicePort, endpoints: [Endpoint]) {
-        let unique = Array(Set(endpoints)).sorted()
+        // Normalized endpoints arrive sorted and unique already: skip hashing them (same result).
+        let unique = EndpointSelection.isStrictlySorted(endpoints) ? endpoints : Array(Set(endpoints)).sorted()
         cluster = EndpointSelection.usable(unique)
         local = EndpointSelection.usable(unique.filter(\.isLocal))
         forInternalTraffic = port.internalPolicyLocal ? local : cluster
         forExternalTraffic = port.externalPolicyLocal ? local : cluster
+    }
+
+    /// True when every endpoint sorts strictly after the previous one (so none repeats).
+    static func isStrictlySorted(_ endpoints: [Endpoint]) -> Bool {
+        var i = 1
+        while i < endpoints.count {
+            guard endpoints[i - 1] < endpoints[i] else { return false }
+            i += 1
+        }
+        return true
     }
 
     /// Ready endpoints, else serving-and-terminating ones.

@@ -1,62 +1,66 @@
 extension EndpointSliceNormalizer {
     /// One slice's endpoints per service port, with its rejections (object `namespace/slice-name`).
     public static func endpoints(of slice: KubeEndpointSlice, nodeName: String) -> SliceEndpoints {
+        var out = SliceEndpoints()
+        out.skipped = visit(slice, nodeName: nodeName, reject: { out.rejections.append($0) }) { name, list in
+            out.endpoints[name, default: []] += list
+        }
+        return out
+    }
+
+    /// Validates one slice, reporting refusals to `reject` and each port's endpoints to `emit`.
+    /// Returns true when the slice is deliberately skipped.
+    static func visit(_ slice: KubeEndpointSlice, nodeName: String, reject report: (Rejection) -> Void,
+                      emit: (ServicePortName, [Endpoint]) -> Void) -> Bool {
         let meta = slice.metadata
         let namespace = meta.namespace.isEmpty ? "default" : meta.namespace
-        let object = "\(namespace)/\(meta.name)"
-        var out = SliceEndpoints()
         func reject(_ reason: String) {
-            out.rejections.append(Rejection(kind: .endpointSlice, object: object, reason: reason))
+            report(Rejection(kind: .endpointSlice, object: "\(namespace)/\(meta.name)", reason: reason))
         }
-        if ignoredLabels.contains(where: { meta.labels[$0] != nil }) {
-            out.skipped = true
-            return out
-        }
+        if !meta.labels.isEmpty, ignoredLabels.contains(where: { meta.labels[$0] != nil }) { return true }
         guard let serviceName = slice.serviceName else {
             reject("metadata.labels[\"\(KubeEndpointSlice.serviceNameLabel)\"] is missing")
-            return out
+            return false
         }
         let limit = ServiceNormalizer.maxNameLength
         guard meta.name.utf8.count <= limit, namespace.utf8.count <= limit, serviceName.utf8.count <= limit else {
             reject("a name is longer than \(limit) characters")
-            return out
+            return false
         }
         let family: IPFamily
         switch slice.addressType {
         case "IPv4": family = .v4
         case "IPv6": family = .v6
-        case "FQDN":
-            out.skipped = true
-            return out
+        case "FQDN": return true
         default:
             reject("addressType \(quoted(slice.addressType)) is not IPv4, IPv6 or FQDN")
-            return out
+            return false
         }
         guard slice.endpoints.count <= maxEndpoints else {
             reject("endpoints has \(slice.endpoints.count) entries (at most \(maxEndpoints))")
-            return out
+            return false
         }
         guard slice.ports.count <= maxPorts else {
             reject("ports has \(slice.ports.count) entries (at most \(maxPorts))")
-            return out
+            return false
         }
         let ports = validPorts(slice.ports, reject)
-        guard !ports.isEmpty else { return out }
-        let members = validEndpoints(slice.endpoints, family: family, nodeName: nodeName, reject)
+        guard let first = ports.first else { return false }
+        let members = validEndpoints(slice.endpoints, family: family, port: first.2, nodeName: nodeName, reject)
         let service = ServiceName(namespace: namespace, name: serviceName)
-        for (name, proto, number) in ports {
+        emit(ServicePortName(service: service, port: first.0, proto: first.1), members)
+        for (name, proto, number) in ports.dropFirst() {
             var list = members
             for i in list.indices { list[i].port = number }
-            out.endpoints[ServicePortName(service: service, port: name, proto: proto), default: []] += list
+            emit(ServicePortName(service: service, port: name, proto: proto), list)
         }
-        return out
+        return false
     }
 
     static func validPorts(_ ports: [KubeEndpointSlice.SlicePort],
                            _ reject: (String) -> Void) -> [(String, L4Protocol, UInt16)] {
         var out: [(String, L4Protocol, UInt16)] = []
-        var seen: [ServicePortName: Int] = [:]
-        let placeholder = ServiceName(namespace: "", name: "")
+        var sources: [Int] = []  // spec index of each kept port
         for (i, p) in ports.enumerated() {
             guard p.name.utf8.count <= ServiceNormalizer.maxNameLength else {
                 reject("ports[\(i)].name is longer than \(ServiceNormalizer.maxNameLength) characters")
@@ -74,19 +78,19 @@ extension EndpointSliceNormalizer {
                 reject("ports[\(i)].port \(number) is out of range 1-65535")
                 continue
             }
-            let key = ServicePortName(service: placeholder, port: p.name, proto: proto)
-            if let j = seen[key] {
-                reject("ports[\(i)] \(quoted(p.name))/\(proto.upper) repeats ports[\(j)]")
+            if let k = out.firstIndex(where: { $0.0 == p.name && $0.1 == proto }) {
+                reject("ports[\(i)] \(quoted(p.name))/\(proto.upper) repeats ports[\(sources[k])]")
                 continue
             }
-            seen[key] = i
             out.append((p.name, proto, UInt16(number)))
+            sources.append(i)
         }
         return out
     }
 
-    /// Endpoints with port 0 (filled in per slice port).
-    static func validEndpoints(_ endpoints: [KubeEndpointSlice.SliceEndpoint], family: IPFamily, nodeName: String,
+    /// Endpoints on `port` (copied per further slice port by the caller).
+    static func validEndpoints(_ endpoints: [KubeEndpointSlice.SliceEndpoint], family: IPFamily, port: UInt16,
+                               nodeName: String,
                                _ reject: (String) -> Void) -> [Endpoint] {
         var out: [Endpoint] = []
         out.reserveCapacity(endpoints.count)
@@ -104,7 +108,7 @@ extension EndpointSliceNormalizer {
                 continue
             }
             let c = e.conditions
-            out.append(Endpoint(address: ip, port: 0, ready: c.ready ?? true, serving: c.serving ?? true,
+            out.append(Endpoint(address: ip, port: port, ready: c.ready ?? true, serving: c.serving ?? true,
                                 terminating: c.terminating ?? false, nodeName: e.nodeName, zone: e.zone,
                                 isLocal: !nodeName.isEmpty && e.nodeName == nodeName))
         }

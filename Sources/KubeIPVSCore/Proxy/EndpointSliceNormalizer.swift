@@ -10,6 +10,7 @@
 public enum EndpointSliceNormalizer {
     /// The API's own limit; more is garbage.
     public static let maxEndpoints = 1000
+    /// More ports than this in one slice is treated as garbage.
     public static let maxPorts = 100
     /// Slices with these labels are not for a proxy (kube-proxy's informer filters them out).
     public static let ignoredLabels = ["service.kubernetes.io/headless", ServiceNormalizer.serviceProxyNameLabel]
@@ -17,27 +18,29 @@ public enum EndpointSliceNormalizer {
     /// Every slice, merged per service port; endpoints are `isLocal` when their nodeName is `nodeName`.
     public static func normalize(_ slices: [KubeEndpointSlice], nodeName: String) -> NormalizedEndpoints {
         var gathered: [ServicePortName: [Endpoint]] = [:]
+        gathered.reserveCapacity(slices.count)
         var rejections: [Rejection] = []
         for slice in slices {
-            let part = endpoints(of: slice, nodeName: nodeName)
-            rejections += part.rejections
-            for (name, list) in part.endpoints {
-                gathered[name, default: []].append(contentsOf: list)
+            _ = visit(slice, nodeName: nodeName, reject: { rejections.append($0) }) { name, list in
+                // First slice of a port: store its array as is (no copy); later ones append.
+                if gathered[name] == nil {
+                    gathered[name] = list
+                } else {
+                    gathered[name]!.append(contentsOf: list)
+                }
             }
         }
-        var merged: [ServicePortName: [Endpoint]] = [:]
-        merged.reserveCapacity(gathered.count)
-        for (name, list) in gathered {
-            merged[name] = merge(list)
+        for i in gathered.values.indices {
+            gathered.values[i] = merge(gathered.values[i])
         }
-        return NormalizedEndpoints(endpoints: merged, rejections: rejections.sorted())
+        return NormalizedEndpoints(endpoints: gathered, rejections: rejections.sorted())
     }
 
     /// Sorts by address and port and keeps one endpoint per `address:port`: the most usable one
     /// (ready, then serving, then not terminating), ties broken by nodeName and zone, so the result
     /// never depends on slice order.
     public static func merge(_ endpoints: [Endpoint]) -> [Endpoint] {
-        guard endpoints.count > 1 else { return endpoints }
+        guard endpoints.count > 1, !EndpointSelection.isStrictlySorted(endpoints) else { return endpoints }
         let sorted = endpoints.sorted(by: precedes)
         var out: [Endpoint] = []
         out.reserveCapacity(sorted.count)

@@ -11,13 +11,16 @@ public struct NormalizedService: Hashable, Sendable {
         case otherProxy
     }
 
+    /// The service (`namespace/name`, empty namespace read as `default`).
     public var name: ServiceName
     /// Validated ports, in spec order.
     public var ports: [ServicePort]
+    /// What was refused, with reasons.
     public var rejections: [Rejection]
     /// Set when the service is skipped on purpose; `ports` is then empty.
     public var skipped: Skip?
 
+    /// Creates a value from its parts.
     public init(name: ServiceName, ports: [ServicePort] = [], rejections: [Rejection] = [], skipped: Skip? = nil) {
         self.name = name
         self.ports = ports

@@ -23,41 +23,35 @@ extension ProxySnapshot {
     /// then the highest uid; exact ties that still differ are all refused.
     static func deduplicate<T: Hashable>(_ objects: [T], kind: Rejection.Kind, meta: KeyPath<T, KubeObjectMeta>,
                                          rejections: inout [Rejection]) -> [T] {
-        var groups: [String: [T]] = [:]
-        groups.reserveCapacity(objects.count)
-        var order: [String] = []
-        for object in objects {
-            let key = object[keyPath: meta].qualifiedName
-            if groups[key] == nil { order.append(key) }
-            groups[key, default: []].append(object)
+        var first: [ServiceName: Int] = [:]
+        first.reserveCapacity(objects.count)
+        var repeats: [ServiceName: [Int]] = [:]
+        for (i, object) in objects.enumerated() {
+            let key = ServiceNormalizer.serviceName(object[keyPath: meta])
+            if let j = first.updateValue(i, forKey: key) {
+                first[key] = j
+                repeats[key, default: [j]].append(i)
+            }
         }
-        guard groups.count != objects.count else { return objects }
-        var out: [T] = []
-        out.reserveCapacity(groups.count)
-        for key in order {
-            let group = groups[key]!
-            guard group.count > 1 else {
-                out.append(group[0])
-                continue
-            }
-            let ranked = group.sorted { newer($0[keyPath: meta], than: $1[keyPath: meta]) }
+        guard !repeats.isEmpty else { return objects }
+        var dropped = Set<Int>()
+        for (key, indices) in repeats {
+            let ranked = indices.map { objects[$0] }.sorted { newer($0[keyPath: meta], than: $1[keyPath: meta]) }
             let best = ranked[0], bestMeta = best[keyPath: meta]
-            let tied = ranked.dropFirst().contains {
-                !newer(bestMeta, than: $0[keyPath: meta]) && $0 != best
-            }
-            if tied {
-                rejections.append(Rejection(kind: kind, object: key,
+            dropped.formUnion(indices)
+            if ranked.dropFirst().contains(where: { !newer(bestMeta, than: $0[keyPath: meta]) && $0 != best }) {
+                rejections.append(Rejection(kind: kind, object: key.description,
                                             reason: "appears more than once with the same resourceVersion and uid"))
                 continue
             }
-            out.append(best)
+            dropped.remove(indices.first { objects[$0] == best }!)
             for other in ranked.dropFirst() where other != best {
-                rejections.append(Rejection(kind: kind, object: key, reason:
+                rejections.append(Rejection(kind: kind, object: key.description, reason:
                     "duplicate with resourceVersion \(quoted(other[keyPath: meta].resourceVersion)) ignored; "
                     + "kept \(quoted(bestMeta.resourceVersion))"))
             }
         }
-        return out
+        return objects.indices.filter { !dropped.contains($0) }.map { objects[$0] }
     }
 
     /// Strictly newer by resourceVersion (numeric when both parse), then uid.

@@ -139,8 +139,9 @@ extension ServiceNormalizer.Context {
 
     /// One `ServicePort` per valid, non-repeated `spec.ports` entry.
     mutating func buildPorts(_ template: ServicePort, type: String) {
-        var names: [String: Int] = [:]
-        var numbers: [Int: Int] = [:]
+        // Linear scans: services have a handful of ports, and dictionaries cost an allocation each.
+        var names: [(String, Int)] = []
+        var numbers: [(Int, Int)] = []
         let allocatesNodePorts = type == "NodePort" || type == "LoadBalancer"
         for (i, p) in spec.ports.enumerated() {
             let field = "spec.ports[\(i)]"
@@ -164,17 +165,17 @@ extension ServiceNormalizer.Context {
                 }
                 nodePort = UInt16(np)
             }
-            if let j = names[p.name] {
+            if let j = names.first(where: { $0.0 == p.name })?.1 {
                 reject("\(field).name \(quoted(p.name)) repeats spec.ports[\(j)].name")
                 continue
             }
             let numberKey = p.port << 8 | Int(proto.number & 0xff)
-            if let j = numbers[numberKey] {
+            if let j = numbers.first(where: { $0.0 == numberKey })?.1 {
                 reject("\(field) \(p.port)/\(proto.upper) repeats spec.ports[\(j)]")
                 continue
             }
-            names[p.name] = i
-            numbers[numberKey] = i
+            names.append((p.name, i))
+            numbers.append((numberKey, i))
             var port = template
             port.name = ServicePortName(service: result.name, port: p.name, proto: proto)
             port.port = UInt16(p.port)

@@ -20,6 +20,7 @@ public enum ServiceNormalizer {
     /// Accepted ClientIP affinity timeouts, in seconds (the API server's validation).
     public static let affinityTimeoutRange = 1...86400
 
+    /// Validates and defaults one Service; never throws (problems are rejections).
     public static func normalize(_ service: KubeService) -> NormalizedService {
         var context = Context(service)
         context.run()

@@ -19,6 +19,10 @@ public struct SyncScheduler: Hashable, Sendable {
     public private(set) var retryAt: Duration?
     /// Consecutive failures (drives the backoff).
     public private(set) var failures = 0
+    /// Earliest time of a follow-up run asked for without a change (draining real servers to look at).
+    public private(set) var followUpAt: Duration?
+    /// Start time of the last full run: periodic, or the first one.
+    public private(set) var lastFullRun: Duration?
 
     public init(minInterval: Duration, maxInterval: Duration, retryInterval: Duration = .seconds(1)) {
         self.minInterval = minInterval
@@ -29,26 +33,36 @@ public struct SyncScheduler: Hashable, Sendable {
     /// Records that something changed; the next run will pick it up.
     public mutating func request() { pending = true }
 
+    /// Asks for a run at `time` (not before `minInterval` after the last one) without a change: unlike
+    /// ``request()``, the loop does not come back at once when `minInterval` is 0.
+    public mutating func requestFollowUp(at time: Duration) { followUpAt = min(followUpAt ?? time, time) }
+
     /// The time at which the next run should start (the first run is due at once).
     public func nextRunTime() -> Duration {
         guard let last = lastRun else { return .zero }
         var due = last + maxInterval
         if pending { due = min(due, last + minInterval) }
         if let retry = retryAt { due = min(due, max(retry, last + minInterval)) }
+        if let followUp = followUpAt { due = min(due, max(followUp, last + minInterval)) }
         return due
     }
 
     /// True if a run should start at `now`.
     public func isDue(now: Duration) -> Bool { now >= nextRunTime() }
 
-    /// Call when a run starts; returns whether it is a periodic full reconcile (no change pending
-    /// and no retry due) rather than a change-driven one.
+    /// Call when a run starts; returns whether it is a periodic full reconcile rather than a change-driven
+    /// one: no change, retry or follow-up is due, or `maxInterval` has passed since the last full run
+    /// (so a steady stream of changes or follow-ups cannot starve the full reconcile). The first run
+    /// returns false but counts as full (the caller has nothing to be incremental from).
     @discardableResult
     public mutating func started(now: Duration) -> Bool {
-        let periodic = !pending && retryAt == nil && lastRun != nil
+        let overdue = lastFullRun.map { now >= $0 + maxInterval } ?? false
+        let periodic = lastRun != nil && (overdue || (!pending && retryAt == nil && followUpAt == nil))
+        if periodic || lastRun == nil { lastFullRun = now }
         lastRun = now
         pending = false
         retryAt = nil
+        followUpAt = nil
         return periodic
     }
 

@@ -3,6 +3,7 @@ import KubeIPVSCore
 import KubeIPVSIptables
 import KubeIPVSKernel
 import KubeIPVSNetlink
+import KubeIPVSSources
 import Logging
 import ServiceLifecycle
 
@@ -32,11 +33,21 @@ public enum DaemonBootstrap {
             proxier = makeIptablesProxier(options: options, nodeName: nodeName, backend: backend.backend, logger: logger)
         }
         let source = try ObjectSources.make(options: options, nodeName: nodeName, logger: logger)
+        if selection.fallback, let api = source as? APIServerSource {
+            await api.report(NodeEvent(node: nodeName, reason: "IPVSUnavailable",
+                                       message: "kube-ipvs falls back to the iptables proxier: \(selection.reason)"))
+        }
         let health = HealthState(timeout: TimeInterval(Double(options.syncPeriod.components.seconds) * 2))
         let checks = HealthCheckNodePorts(logger: logger)
+        // Service IPs on kube-ipvs0 are ours, not the node's: counted as local addresses they would
+        // re-plan every service at each address poll after a service IP is bound, and could become a
+        // primary IP.
+        let dummy = options.proxy.dummyInterface
         let daemon = ProxyDaemon(
             source: source, proxier: proxier,
-            node: .init(name: nodeName, localAddresses: { (try? await links.localAddresses()) ?? [] }),
+            node: .init(name: nodeName, localAddresses: {
+                ((try? await links.localAddresses()) ?? []).filter { $0.interface != dummy }
+            }),
             minSyncPeriod: options.minSyncPeriod, syncPeriod: options.syncPeriod, metrics: metrics,
             health: health, healthChecks: checks, logger: logger)
         logger.info("kube-ipvs starting", metadata: [
@@ -74,7 +85,7 @@ public enum DaemonBootstrap {
         let kernel = IPVSProxier.Kernel(
             ipvs: ipvs, ipsets: try LibIPSet(), links: links,
             restoreRules: { family, text in
-                try await IptablesRestore(backend: backend, family: family).restore(text)
+                try await IPVSCompanionApplier(backend: backend).apply(family: family, text: text)
             })
         return IPVSProxier(kernel: kernel, config: options.proxy, logger: logger)
     }

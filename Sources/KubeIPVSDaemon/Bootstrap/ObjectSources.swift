@@ -1,11 +1,14 @@
 import KubeIPVSCore
+import KubeIPVSSources
 import Logging
 
-/// Picks the object source: `--manifests` (the embedded default), else the API server.
+/// Picks the object source: `--manifests` (the embedded default), else the API server from
+/// `--kubeconfig` / `--master` / the in-cluster service account.
 enum ObjectSources {
     static func make(options: DaemonOptions, nodeName: String, logger: Logger) throws -> any ObjectSource {
         if let path = options.manifests { return ManifestDirectorySource(path: path, logger: logger) }
-        throw OptionsError(setting: "--kubeconfig/--master",
-                           reason: "the API server source is not available in this build; use --manifests DIR")
+        let configuration = try ClientConfiguration.resolve(kubeconfigPath: options.kubeconfig, master: options.master)
+        return APIServerSource(client: try APIClient(configuration: configuration, logger: logger),
+                               nodeName: nodeName, logger: logger)
     }
 }

@@ -21,9 +21,10 @@ extension ProxyDaemon {
         let elapsed = clock.now - start
         record(outcome, elapsed: elapsed, queuedAt: queuedAt)
         scheduler.finished(success: outcome.success, now: clock.now - epoch)
-        if outcome.wantsFollowUp, scheduler.nextRunTime() > clock.now - epoch + drainCheckInterval {
-            // Draining real servers: look at their connection counts again soon.
-            scheduler.request()
+        if outcome.wantsFollowUp {
+            // Draining real servers: look at their connection counts again in drainCheckInterval (a
+            // change request here would spin at --ipvs-min-sync-period 0 and starve full syncs).
+            scheduler.requestFollowUp(at: clock.now - epoch + drainCheckInterval)
         }
         syncCount += 1
         lastOutcome = outcome

@@ -11,6 +11,12 @@ extension IPVSProxier {
         if links.contains(where: { $0.name == config.dummyInterface }) {
             appliedAddresses = Set((try? await kernel.links.addresses(on: config.dummyInterface)) ?? [])
         }
+        // A fresh process (`--cleanup`) has synced nothing: NodePort virtual servers are ours by node
+        // address and a port in our node-port sets, so read both first.
+        if node == nil, let local = try? await kernel.links.localAddresses() {
+            node = NodeContext(name: "", localAddresses: local)
+        }
+        await observeNodePortSets()
         let table = (try? await kernel.ipvs.table()) ?? []
         let owner = ownership(scope: Set(table.map(\.virtualServer.key)))
         for vs in table where owner.owns(vs.virtualServer.key) {

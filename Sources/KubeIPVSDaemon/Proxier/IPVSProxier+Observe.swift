@@ -27,6 +27,21 @@ extension IPVSProxier {
         appliedRules = [:]
     }
 
+    /// Reads the KUBE-NODE-PORT-{TCP,UDP,SCTP-HASH} sets not yet known: with the node's addresses they
+    /// say which NodePort virtual servers are ours.
+    func observeNodePortSets() async {
+        let existing = Set((try? await kernel.ipsets.setNames()) ?? [])
+        for family in [IPFamily.v4, .v6] {
+            for set in [ProxyIPSet.nodePortTCP, .nodePortUDP, .nodePortSCTP] {
+                let name = set.name(family)
+                guard existing.contains(name), appliedSets[name] == nil,
+                      let spec = try? await kernel.ipsets.header(of: name),
+                      let entries = try? await kernel.ipsets.entries(of: name) else { continue }
+                appliedSets[name] = IPSetState(spec: spec, entries: Set(entries))
+            }
+        }
+    }
+
     /// Fresh connection counters for `keys` (the kernel's, not the ones cached at the last full sync).
     func refreshCounters(for keys: some Sequence<VirtualServerKey>) async -> [String] {
         var errors: [String] = []

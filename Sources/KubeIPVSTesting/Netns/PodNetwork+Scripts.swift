@@ -1,6 +1,7 @@
 extension PodNetwork {
-    /// A pod: HTTP on `port` and UDP on `udp` (IPv4 and IPv6), both answering "<name> <client ip>".
-    static let podServer = #"""
+    /// A pod: `pod.py NAME HTTPPORT UDPPORT READYFILE`; HTTP and UDP on IPv4 and IPv6, both
+    /// answering "<name> <client ip>"; creates READYFILE once it listens.
+    public static let podServer = #"""
 import http.server, socket, sys, threading
 name, http_port, udp_port, ready = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 def peer(addr):
@@ -31,10 +32,11 @@ open(ready, "w").close()
 httpd.serve_forever()
 """#
 
-    /// The client: `http HOST PORT N` or `udp HOST PORT N SRCPORT`; prints a JSON report.
-    static let client = #"""
+    /// The client: `client.py http HOST PORT N TIMEOUT` or `client.py udp HOST PORT N TIMEOUT SRCPORT`;
+    /// prints a JSON ``ClientReport``.
+    public static let client = #"""
 import http.client, json, socket, sys
-mode, host, port, count = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+mode, host, port, count, timeout = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
 counts, sources, errors, order = {}, set(), {}, []
 def record(answer):
     pod, source = answer.split()
@@ -46,7 +48,7 @@ def failed(error):
 if mode == "http":
     for _ in range(count):
         try:
-            conn = http.client.HTTPConnection(host, port, timeout=2)
+            conn = http.client.HTTPConnection(host, port, timeout=timeout)
             conn.request("GET", "/")
             record(conn.getresponse().read().decode().strip())
             conn.close()
@@ -56,8 +58,8 @@ else:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_DGRAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("::" if family == socket.AF_INET6 else "0.0.0.0", int(sys.argv[5])))
-    sock.settimeout(1)
+    sock.bind(("::" if family == socket.AF_INET6 else "0.0.0.0", int(sys.argv[6])))
+    sock.settimeout(timeout)
     for _ in range(count):
         try:
             sock.sendto(b"ping", (host, port))

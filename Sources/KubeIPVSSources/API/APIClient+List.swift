@@ -1,0 +1,111 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+
+/// One page of a list.
+public struct ListPage<Object: APIObject>: Sendable {
+    /// The objects that decoded.
+    public var items: [Object]
+    /// The list's resourceVersion (watch from here).
+    public var resourceVersion: String
+    /// The token for the next page, if any.
+    public var continueToken: String?
+    /// Items that did not decode as `Object` (skipped).
+    public var malformedItems: [APIError]
+}
+
+/// A complete list, all pages joined.
+public struct ListResult<Object: APIObject>: Sendable {
+    /// The objects that decoded.
+    public var items: [Object]
+    /// The resourceVersion of the (consistent) list.
+    public var resourceVersion: String
+    /// Items that did not decode as `Object` (skipped).
+    public var malformedItems: [APIError]
+    /// How many pages were fetched.
+    public var pages: Int
+}
+
+private struct ListBody<Object: Decodable>: Decodable {
+    struct Metadata: Decodable {
+        var resourceVersion: String?
+        var `continue`: String?
+    }
+
+    // Decodes one item without failing the whole list.
+    struct Item: Decodable {
+        var result: Result<Object, any Error>
+        init(from decoder: any Decoder) throws {
+            do { result = .success(try Object(from: decoder)) } catch { result = .failure(error) }
+        }
+    }
+
+    var metadata: Metadata?
+    var items: [Item]?
+}
+
+extension APIClient {
+    /// Fetches one page: `GET <collection>?limit=N[&continue=T][&labelSelector=...][&fieldSelector=...]`.
+    /// 410 (an expired continue token) throws `APIError(.gone)`.
+    public func listPage<Object: APIObject>(_ type: Object.Type = Object.self, _ resource: APIResource,
+                                            options: ListOptions = ListOptions(),
+                                            continueToken: String? = nil) async throws -> ListPage<Object> {
+        var parameters: [(String, String)] = []
+        if options.pageSize > 0 { parameters.append(("limit", String(options.pageSize))) }
+        if let continueToken, !continueToken.isEmpty { parameters.append(("continue", continueToken)) }
+        parameters += options.selectorParameters
+        let url = url(resource, namespace: options.namespace, parameters)
+        let operation = "list \(resource)"
+        let deadline = configuration.requestTimeout
+        return try await withDeadline(deadline, operation: operation, url: url) {
+            let response = try await self.get(url, operation: operation)
+            guard response.status.code == 200 else {
+                throw await self.failure(response, operation: operation, url: url)
+            }
+            let bytes: ByteBuffer
+            do { bytes = try await response.body.collect(upTo: 1 << 30) } catch {
+                throw APIError(.transport, operation: operation, url: url, message: "list body", underlying: error)
+            }
+            return try Self.decodePage(Object.self, Data(bytes.readableBytesView), operation: operation, url: url)
+        }
+    }
+
+    /// Lists every page and joins them; all pages share the first page's resourceVersion.
+    public func list<Object: APIObject>(_ type: Object.Type = Object.self, _ resource: APIResource,
+                                        options: ListOptions = ListOptions()) async throws -> ListResult<Object> {
+        var result = ListResult<Object>(items: [], resourceVersion: "", malformedItems: [], pages: 0)
+        var token: String?
+        repeat {
+            let page = try await listPage(Object.self, resource, options: options, continueToken: token)
+            result.items += page.items
+            result.malformedItems += page.malformedItems
+            result.pages += 1
+            if result.resourceVersion.isEmpty { result.resourceVersion = page.resourceVersion }
+            token = page.continueToken
+        } while token != nil
+        return result
+    }
+
+    static func decodePage<Object: APIObject>(_ type: Object.Type, _ data: Data, operation: String,
+                                              url: String) throws -> ListPage<Object> {
+        let body: ListBody<Object>
+        do { body = try JSONDecoder().decode(ListBody<Object>.self, from: data) } catch {
+            throw APIError(.decoding, operation: operation, url: url, message: "list response", underlying: error)
+        }
+        guard let version = body.metadata?.resourceVersion, !version.isEmpty else {
+            throw APIError(.decoding, operation: operation, url: url, message: "list without metadata.resourceVersion")
+        }
+        var page = ListPage<Object>(items: [], resourceVersion: version,
+                                    continueToken: body.metadata?.continue.flatMap { $0.isEmpty ? nil : $0 },
+                                    malformedItems: [])
+        for (index, item) in (body.items ?? []).enumerated() {
+            switch item.result {
+            case .success(let object): page.items.append(object)
+            case .failure(let error):
+                page.malformedItems.append(APIError(.malformedEvent, operation: operation, url: url,
+                                                    message: "list item \(index) does not decode", underlying: error))
+            }
+        }
+        return page
+    }
+}

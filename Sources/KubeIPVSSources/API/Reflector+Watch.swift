@@ -1,0 +1,64 @@
+extension Reflector {
+    /// One watch from the current resourceVersion until the server ends it. Returns whether it made progress
+    /// (an event arrived or it lasted at least `minimumWatchDuration`). The resourceVersion advances with every
+    /// event, so a broken connection resumes exactly after the last event received.
+    func watchOnce() async throws -> Bool {
+        let timeout = Int.random(in: configuration.watchTimeoutSeconds)
+        let deadline = Duration.seconds(timeout) + configuration.watchGrace
+        let started = ContinuousClock.now
+        let events = try await withThrowingTaskGroup(of: Int?.self) { group in
+            group.addTask { try await self.consumeWatch(timeoutSeconds: timeout) }
+            group.addTask {
+                try await Task.sleep(for: deadline)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let events = first else {
+                throw APIError(.timeout, operation: "watch \(resource)", message: "no end of watch after \(deadline)")
+            }
+            return events
+        }
+        state.withLockedValue { $0.watchesEnded += 1 }
+        return events > 0 || ContinuousClock.now - started >= configuration.minimumWatchDuration
+    }
+
+    /// Streams one watch into `events`; returns how many events it carried.
+    private func consumeWatch(timeoutSeconds: Int) async throws -> Int {
+        let from = statistics.resourceVersion
+        let stream = try await client.watch(Object.self, resource, options: configuration.listOptions,
+                                            resourceVersion: from, timeoutSeconds: timeoutSeconds)
+        state.withLockedValue { $0.watches += 1 }
+        logger.debug("watching", metadata: ["resourceVersion": "\(from ?? "")", "timeoutSeconds": "\(timeoutSeconds)"])
+        var count = 0
+        for try await event in stream {
+            count += 1
+            switch event {
+            case .added(let object), .modified(let object):
+                advance(object)
+                continuation.yield(.upserted(object))
+            case .deleted(let object):
+                advance(object)
+                continuation.yield(.deleted(object))
+            case .bookmark(let version):
+                state.withLockedValue { $0.resourceVersion = version; $0.bookmarks += 1 }
+            case .error(let status):
+                let operation = "watch \(resource)"
+                let message = status.message ?? status.reason ?? "watch error"
+                if status.code == 410 {
+                    throw APIError(.gone, operation: operation, httpStatus: 410, message: message)
+                }
+                throw APIError(.watchError, operation: operation, httpStatus: status.code, message: message)
+            case .malformed(let error):
+                reportMalformed(error)
+            }
+        }
+        return count
+    }
+
+    private func advance(_ object: Object) {
+        state.withLockedValue { state in
+            if let version = object.apiMetadata.resourceVersion, !version.isEmpty { state.resourceVersion = version }
+            state.eventsDelivered += 1
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import Logging
+import NIOConcurrencyHelpers
+
+/// client-go's reflector for one resource: list (paged), then watch from the list's resourceVersion, and keep going.
+/// BOOKMARKs advance the resourceVersion; a watch the server ends (timeoutSeconds) is resumed from the last
+/// resourceVersion without relisting; 410 Gone (status or ERROR event) relists and emits `.replaced` with the
+/// current state; connection errors and error statuses retry with bounded exponential backoff and jitter.
+/// Malformed events are logged, counted and skipped. The constructor starts nothing; `run()` does.
+public final class Reflector<Object: APIObject>: Sendable {
+    /// Tunables.
+    public struct Configuration: Sendable {
+        /// Selectors, namespace and page size.
+        public var listOptions: ListOptions
+        /// Each watch asks the server for a timeout drawn from this range (client-go: 5–10 minutes).
+        public var watchTimeoutSeconds: ClosedRange<Int>
+        /// How long past its timeout a silent watch is abandoned (a dead connection).
+        public var watchGrace: Duration
+        /// Backoff between failed attempts.
+        public var backoff: Backoff.Policy
+        /// A watch ending sooner than this with no event counts as a failure (client-go's "very short watch").
+        public var minimumWatchDuration: Duration
+
+        /// A configuration; the defaults are client-go's.
+        public init(listOptions: ListOptions = ListOptions(), watchTimeoutSeconds: ClosedRange<Int> = 300...600,
+                    watchGrace: Duration = .seconds(30), backoff: Backoff.Policy = Backoff.Policy(),
+                    minimumWatchDuration: Duration = .seconds(1)) {
+            self.listOptions = listOptions
+            self.watchTimeoutSeconds = watchTimeoutSeconds
+            self.watchGrace = watchGrace
+            self.backoff = backoff
+            self.minimumWatchDuration = minimumWatchDuration
+        }
+    }
+
+    /// Sleeps for a backoff delay; injectable so tests need not wait.
+    public typealias Sleep = @Sendable (Duration) async throws -> Void
+
+    /// The events, for one consumer. Finishes when `run()` returns.
+    public let events: AsyncStream<ReflectorEvent<Object>>
+    let continuation: AsyncStream<ReflectorEvent<Object>>.Continuation
+    let client: APIClient
+    let resource: APIResource
+    let configuration: Configuration
+    let logger: Logger
+    let sleep: Sleep
+    let random: @Sendable () -> Double
+    let state = NIOLockedValueBox(ReflectorStatistics())
+
+    /// A reflector for `resource` through `client`. `sleep` waits out backoff delays and `random` draws jitter
+    /// (both injectable for tests).
+    public init(client: APIClient, resource: APIResource, configuration: Configuration = Configuration(),
+                logger: Logger, sleep: @escaping Sleep = { try await Task.sleep(for: $0) },
+                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+        let (stream, continuation) = AsyncStream<ReflectorEvent<Object>>.makeStream(bufferingPolicy: .unbounded)
+        self.events = stream
+        self.continuation = continuation
+        self.client = client
+        self.resource = resource
+        self.configuration = configuration
+        var logger = logger
+        logger[metadataKey: "resource"] = "\(resource)"
+        self.logger = logger
+        self.sleep = sleep
+        self.random = random
+    }
+
+    /// The counters so far.
+    public var statistics: ReflectorStatistics { state.withLockedValue { $0 } }
+
+    /// Lists and watches until the calling task is cancelled; then finishes `events`.
+    public func run() async {
+        defer { continuation.finish() }
+        var backoff = Backoff(policy: configuration.backoff)
+        var consecutiveGone = 0
+        while !Task.isCancelled {
+            let before = progressMark
+            do {
+                if statistics.resourceVersion == nil { try await relist() }
+                let progressed = try await watchOnce()
+                consecutiveGone = 0
+                if progressed {
+                    backoff.reset()
+                } else {
+                    state.withLockedValue { $0.failures += 1 }
+                    logger.warning("watch ended at once without events; backing off")
+                    try await sleep(backoff.next(random: random()))
+                }
+            } catch is CancellationError {
+                return
+            } catch let error as APIError where error.isGone {
+                if Task.isCancelled { return }
+                logger.info("resourceVersion too old; relisting", metadata: ["error": "\(error)"])
+                state.withLockedValue { $0.resourceVersion = nil; $0.relistsAfterGone += 1 }
+                consecutiveGone += 1
+                // A relist answers a 410 at once, as client-go does; only a 410 loop backs off.
+                if consecutiveGone > 1 { try? await sleep(backoff.next(random: random())) }
+            } catch {
+                if Task.isCancelled { return }
+                state.withLockedValue { $0.failures += 1 }
+                // A watch that delivered something before breaking was healthy: start the backoff over.
+                if progressMark != before { backoff.reset() }
+                let delay = backoff.next(random: random())
+                logger.warning("list/watch failed; retrying", metadata: ["error": "\(error)", "backoff": "\(delay)"])
+                do { try await sleep(delay) } catch { return }
+            }
+        }
+    }
+
+    /// Lists every page and emits `.replaced`.
+    private func relist() async throws {
+        let result = try await client.list(Object.self, resource, options: configuration.listOptions)
+        for item in result.malformedItems { reportMalformed(item) }
+        state.withLockedValue {
+            $0.lists += 1
+            $0.resourceVersion = result.resourceVersion
+        }
+        logger.debug("listed", metadata: ["count": "\(result.items.count)", "resourceVersion": "\(result.resourceVersion)",
+                                          "pages": "\(result.pages)"])
+        continuation.yield(.replaced(result.items))
+    }
+
+    /// Changes whenever the stream delivered anything.
+    private var progressMark: Int {
+        state.withLockedValue { $0.lists + $0.eventsDelivered + $0.bookmarks + $0.malformedEvents }
+    }
+
+    func reportMalformed(_ error: APIError) {
+        state.withLockedValue { $0.malformedEvents += 1 }
+        logger.warning("skipping malformed object", metadata: ["error": "\(error)"])
+    }
+}

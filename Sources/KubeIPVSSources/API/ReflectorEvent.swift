@@ -1,0 +1,34 @@
+/// What a reflector reports about its resource.
+public enum ReflectorEvent<Object: APIObject>: Sendable {
+    /// The complete current set of objects, after each (re)list: anything not in it is gone.
+    case replaced([Object])
+    /// An object was added or changed.
+    case upserted(Object)
+    /// An object was deleted (its last state).
+    case deleted(Object)
+}
+
+/// Counters of a reflector's work, for tests, logs and metrics.
+public struct ReflectorStatistics: Sendable, Equatable {
+    /// Completed lists (each emitted `.replaced`).
+    public var lists = 0
+    /// Relists forced by 410 Gone.
+    public var relistsAfterGone = 0
+    /// Watch requests answered with 200.
+    public var watches = 0
+    /// Watches the server ended cleanly (timeoutSeconds).
+    public var watchesEnded = 0
+    /// Failures (connection errors, error statuses, short watches) each followed by a backoff sleep.
+    public var failures = 0
+    /// BOOKMARK events seen.
+    public var bookmarks = 0
+    /// Events and list items skipped because they did not decode.
+    public var malformedEvents = 0
+    /// Objects emitted by `.upserted` and `.deleted`.
+    public var eventsDelivered = 0
+    /// The resourceVersion the next watch starts from (nil before the first list and after 410).
+    public var resourceVersion: String?
+
+    /// Zero counters.
+    public init() {}
+}
