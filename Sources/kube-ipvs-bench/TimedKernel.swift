@@ -115,4 +115,10 @@ struct TimedLinks: LinkAddressControl {
     func localAddresses() async throws -> [LocalAddress] {
         try await clock.measure(.links) { try await inner.localAddresses() }
     }
+    func addAddresses(_ addresses: [IPAddress], to link: String) async -> [(any Error)?] {
+        await clock.measure(.links) { await inner.addAddresses(addresses, to: link) }
+    }
+    func deleteAddresses(_ addresses: [IPAddress], from link: String) async -> [(any Error)?] {
+        await clock.measure(.links) { await inner.deleteAddresses(addresses, from: link) }
+    }
 }

@@ -72,29 +72,25 @@ extension IPVSProxier {
     }
 
     func addAddresses(_ addresses: [IPAddress]) async -> [String] {
+        guard !addresses.isEmpty else { return [] }
+        let results = await kernel.links.addAddresses(addresses, to: config.dummyInterface)
         var errors: [String] = []
-        for a in addresses {
-            do {
-                try await kernel.links.addAddress(a, to: config.dummyInterface)
-                appliedAddresses.insert(a)
-            } catch {
-                errors.append("adding \(a) to \(config.dummyInterface): \(error)")
-                logger.error("address add failed", metadata: ["address": "\(a)", "error": "\(error)"])
-            }
+        for (a, error) in zip(addresses, results) {
+            guard let error else { appliedAddresses.insert(a); continue }
+            errors.append("adding \(a) to \(config.dummyInterface): \(error)")
+            logger.error("address add failed", metadata: ["address": "\(a)", "error": "\(error)"])
         }
         return errors
     }
 
     func deleteAddresses(_ addresses: [IPAddress]) async -> [String] {
+        guard !addresses.isEmpty else { return [] }
+        let results = await kernel.links.deleteAddresses(addresses, from: config.dummyInterface)
         var errors: [String] = []
-        for a in addresses {
-            do {
-                try await kernel.links.deleteAddress(a, from: config.dummyInterface)
-                appliedAddresses.remove(a)
-            } catch {
-                errors.append("deleting \(a) from \(config.dummyInterface): \(error)")
-                logger.error("address delete failed", metadata: ["address": "\(a)", "error": "\(error)"])
-            }
+        for (a, error) in zip(addresses, results) {
+            guard let error else { appliedAddresses.remove(a); continue }
+            errors.append("deleting \(a) from \(config.dummyInterface): \(error)")
+            logger.error("address delete failed", metadata: ["address": "\(a)", "error": "\(error)"])
         }
         return errors
     }
