@@ -136,13 +136,13 @@ public struct IPVSDesiredState: Sendable {
 
     private mutating func countEntry(_ member: IPSetMember, _ sign: Int) {
         let name = member.set.name(member.family)
-        // Counted in place: a copy of the set's dictionary per member made a full plan O(n²).
-        let wasEmpty = entryRefs[name]?.isEmpty ?? true
-        if count(&entryRefs[name, default: [:]], member.entry, sign) {
-            dirty.entries[name, default: []].insert(member.entry)
-        }
-        let isEmpty = entryRefs[name]?.isEmpty ?? true
-        if isEmpty { entryRefs[name] = nil }
+        // Moved out, counted, moved back: mutating it through the outer subscript copied the whole set
+        // per member (seen in a profile), which made a full plan O(n²) in set size.
+        var refs = entryRefs.removeValue(forKey: name) ?? [:]
+        let wasEmpty = refs.isEmpty
+        if count(&refs, member.entry, sign) { dirty.entries[name, default: []].insert(member.entry) }
+        let isEmpty = refs.isEmpty
+        if !isEmpty { entryRefs[name] = refs }
         if wasEmpty != isEmpty { dirty.companionRules = true }
     }
 
