@@ -55,6 +55,33 @@ public protocol LinkAddressControl: Sendable {
     /// Every address of every link with the link's name (`ip addr`), loopback and link-local
     /// included; callers filter (NodePort excludes kube-ipvs0 and, by default, loopback).
     func localAddresses() async throws -> [LocalAddress]
+
+    /// ``addAddress(_:to:)`` for each of `addresses`, in order: one result per address (nil: added).
+    /// An implementation may pipeline the requests (many per datagram) instead of a round trip each.
+    func addAddresses(_ addresses: [IPAddress], to link: String) async -> [(any Error)?]
+
+    /// ``deleteAddress(_:from:)`` for each of `addresses`, in order: one result per address (nil: deleted).
+    func deleteAddresses(_ addresses: [IPAddress], from link: String) async -> [(any Error)?]
+}
+
+extension LinkAddressControl {
+    /// One ``addAddress(_:to:)`` after the other.
+    public func addAddresses(_ addresses: [IPAddress], to link: String) async -> [(any Error)?] {
+        var results: [(any Error)?] = []
+        for a in addresses {
+            do { try await addAddress(a, to: link); results.append(nil) } catch { results.append(error) }
+        }
+        return results
+    }
+
+    /// One ``deleteAddress(_:from:)`` after the other.
+    public func deleteAddresses(_ addresses: [IPAddress], from link: String) async -> [(any Error)?] {
+        var results: [(any Error)?] = []
+        for a in addresses {
+            do { try await deleteAddress(a, from: link); results.append(nil) } catch { results.append(error) }
+        }
+        return results
+    }
 }
 
 /// Fixed texts shared by the implementations.

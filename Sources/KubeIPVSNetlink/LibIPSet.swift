@@ -1,8 +1,11 @@
 import CIPSet
+import CNetlink
+import Glibc
 import KubeIPVSCore
 import KubeIPVSKernel
 
-/// ``IPSetControl`` through libipset's session API, in-process (no `ipset` binary).
+/// ``IPSetControl`` through libipset's session API, in-process (no `ipset` binary); sets are read back
+/// from the kernel's netlink dump directly (``IPSetDump``).
 ///
 /// An actor whose executor is one dedicated thread: libipset blocks in `recv`, so its calls
 /// never run on the cooperative pool, and its netlink socket opens on that thread — in that
@@ -13,6 +16,8 @@ public actor LibIPSet: IPSetControl {
     private let ownsExecutor: Bool
     // Created lazily on the executor's thread (an actor's init runs on the caller's thread).
     private var session: LibIPSetSession?
+    /// NETLINK_NETFILTER socket for reading sets (``IPSetDump``), also opened on the executor's thread.
+    private var dumpSocket: NetlinkSocket?
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
@@ -34,6 +39,7 @@ public actor LibIPSet: IPSetControl {
     /// Closes the session; stops the thread if this actor started it. The actor is unusable after.
     public func close() {
         session = nil
+        dumpSocket = nil
         if ownsExecutor { executor.stopSoon() }
     }
 
@@ -83,20 +89,34 @@ public actor LibIPSet: IPSetControl {
     }
 
     public func header(of name: String) throws -> IPSetSpec {
-        try parsedSave(of: name).spec
+        try dump(name, headerOnly: true).spec()
     }
 
     public func entries(of name: String) throws -> [IPSetEntry] {
-        try parsedSave(of: name).entries.sorted()
+        try dump(name, headerOnly: false).entries.sorted()
     }
 
-    private func parsedSave(of name: String) throws -> (spec: IPSetSpec, entries: [IPSetEntry]) {
-        let text = try withDumpSession { try $0.save(name: name) }
-        do {
-            return try IPSetSaveFormat.parse(text)
-        } catch {
-            throw KernelError(code: .failed, operation: "ipset save", target: name, detail: "\(error)")
+    /// One set read from the kernel's netlink dump (no libipset: see ``IPSetDump``).
+    private func dump(_ name: String, headerOnly: Bool) throws(KernelError) -> IPSetDump {
+        let socket: NetlinkSocket
+        if let open = dumpSocket {
+            socket = open
+        } else {
+            socket = try NetlinkSocket(protocol: NETLINK_NETFILTER, receiveTimeout: .seconds(5), bufferBytes: 1 << 20)
+            dumpSocket = socket
         }
+        defer { if socket.broken { dumpSocket = nil } }
+        let message = try IPSetDump.request(set: name, headerOnly: headerOnly)
+        let seq = socket.takeSequence()
+        message.address(seq: seq, port: socket.portID)
+        var result = IPSetDump(name: name)
+        do {
+            try socket.exchange(message, seq: seq, target: name) { (reply) throws(KernelError) in try result.add(reply) }
+        } catch where error.errno == ENOENT {
+            // The text libipset reports, so callers see one error for a missing set whatever the command.
+            throw KernelError(operation: "ipset save", target: name, errno: ENOENT, detail: IPSetMessage.setMissing)
+        }
+        return result
     }
 
     public func add(_ entries: [IPSetEntry], to name: String, ignoreExisting: Bool) throws {

@@ -19,33 +19,18 @@ extension LibIPSetSession {
         let type = try kernelType(of: name, for: cmd, op)
         let family = kipvs_ipset_data_family(raw)
         try validate(entries, typeName: String(cString: type.pointee.name), family: family, op, name)
-        // Every element as C text in one buffer (NUL-separated), written at the byte level.
-        var text: [UInt8] = []
-        text.reserveCapacity(entries.count * 24)
-        var offsets: [Int] = []
-        offsets.reserveCapacity(entries.count)
-        for entry in entries {
-            offsets.append(text.count)
-            IPSetElementText.append(entry, to: &text)
-        }
-        try text.withUnsafeBytes { buffer in
-            let base = buffer.baseAddress!.assumingMemoryBound(to: CChar.self)
-            try name.withCString { cName in
-                try send(cmd, op, name, cName, entries, offsets.lazy.map { base + $0 }, type, family)
-            }
-        }
+        try name.withCString { cName in try send(cmd, op, name, cName, entries, type, family) }
     }
 
     private func send(_ cmd: ipset_cmd, _ op: String, _ name: String, _ cName: UnsafePointer<CChar>,
-                      _ entries: [IPSetEntry], _ elements: some Collection<UnsafePointer<CChar>>,
-                      _ type: UnsafePointer<ipset_type>, _ family: UInt8) throws {
-        for (index, element) in elements.enumerated() {
+                      _ entries: [IPSetEntry], _ type: UnsafePointer<ipset_type>, _ family: UInt8) throws {
+        for (index, entry) in entries.enumerated() {
             if index > 0 {
                 try check(ipset_parse_setname(raw, IPSET_SETNAME, cName), op, name)
                 _ = kipvs_ipset_set_type(raw, UnsafeRawPointer(type), family)
             }
-            if ipset_parse_elem(raw, type.pointee.last_elem_optional, element) < 0 {
-                let error = failure(op, "\(name) \(entries[index])")
+            if !setElement(entry) {
+                let error = failure(op, "\(name) \(entry)")
                 // Send what is already buffered, so the outcome matches a kernel-side failure:
                 // entries before the bad one are applied.
                 _ = ipset_commit(raw)
@@ -57,6 +42,38 @@ extension LibIPSetSession {
         }
         if ipset_commit(raw) < 0 {
             throw failure(on: op, name: name, entries: entries, fallback: entries.count - 1)
+        }
+    }
+
+    /// Puts `entry` into the session data with `ipset_data_set`: the fields `ipset_parse_elem` fills from
+    /// the element's text, without the text parsing, which looks the protocol up in /etc/protocols
+    /// (`getprotobyname`: an open/read/close) for every member. False if libipset refused a field.
+    func setElement(_ entry: IPSetEntry) -> Bool {
+        let data = ipset_session_data(raw)
+        func put<T: BitwiseCopyable>(_ option: ipset_opt, _ value: T) -> Bool {
+            withUnsafeBytes(of: value) { ipset_data_set(data, option, $0.baseAddress) == 0 }
+        }
+        func put(_ option: ipset_opt, _ address: IPAddress) -> Bool {
+            // union nf_inet_addr: network-order bytes, zero-padded to 16.
+            var bytes = address.bytes
+            bytes += [UInt8](repeating: 0, count: 16 - bytes.count)
+            return bytes.withUnsafeBytes { ipset_data_set(data, option, $0.baseAddress) == 0 }
+        }
+        switch entry {
+        case .ip(let a):
+            return put(IPSET_OPT_IP, a)
+        case .ipPort(let a, let p, let port):
+            return put(IPSET_OPT_IP, a) && put(IPSET_OPT_PROTO, UInt8(p.number)) && put(IPSET_OPT_PORT, port)
+        case .ipPortIP(let a, let p, let port, let b):
+            return put(IPSET_OPT_IP, a) && put(IPSET_OPT_PROTO, UInt8(p.number)) && put(IPSET_OPT_PORT, port)
+                && put(IPSET_OPT_IP2, b)
+        case .ipPortNet(let a, let p, let port, let n):
+            return put(IPSET_OPT_IP, a) && put(IPSET_OPT_PROTO, UInt8(p.number)) && put(IPSET_OPT_PORT, port)
+                && put(IPSET_OPT_IP2, n.network) && put(IPSET_OPT_CIDR2, UInt8(n.prefixLength))
+        case .net(let n):
+            return put(IPSET_OPT_IP, n.network) && put(IPSET_OPT_CIDR, UInt8(n.prefixLength))
+        case .port(let port):
+            return put(IPSET_OPT_PORT, port)
         }
     }
 

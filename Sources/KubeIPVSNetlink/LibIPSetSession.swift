@@ -142,19 +142,6 @@ final class LibIPSetSession {
         return text.split(separator: "\n").map(String.init)
     }
 
-    /// `ipset save NAME`: the create line and one add line per entry.
-    ///
-    /// The set's existence is checked first with a plain request (IPSET_CMD_HEADER): for a dump of
-    /// a missing set the kernel (ip_set_dump_start, 6.1) sends *two* error messages, and the second
-    /// would be read as the answer to the session's next command.
-    func save(name: String) throws -> String {
-        begin()
-        _ = try kernelType(of: name, for: IPSET_CMD_TEST, "ipset save")
-        begin()
-        try parseSetName(name, "ipset save")
-        return try listText(IPSET_CMD_SAVE, mode: IPSET_LIST_SAVE, operation: "ipset save", name: name)
-    }
-
     private func listText(_ cmd: ipset_cmd, mode: ipset_output_mode, operation: String, name: String?) throws -> String {
         sink.text = ""
         defer { sink.text = "" }

@@ -2,8 +2,8 @@ import CNetlink
 import Glibc
 import KubeIPVSKernel
 
-/// A netlink socket (`NETLINK_GENERIC` for IPVS, `NETLINK_ROUTE` for links and addresses): the one file
-/// that makes socket system calls.
+/// A netlink socket (`NETLINK_GENERIC` for IPVS, `NETLINK_ROUTE` for links and addresses, `NETLINK_NETFILTER`
+/// for reading ipsets): the one file that makes socket system calls.
 ///
 /// libnl builds and parses the messages (``NetlinkMessage``, ``NetlinkReplies``), but its I/O layer sends
 /// one request per call and folds the kernel's errno into an `NLE_*` code, so sending and receiving are
@@ -33,8 +33,8 @@ final class NetlinkSocket {
     /// extended ACK messages, and bounds every receive by `receiveTimeout` (`SO_RCVTIMEO`).
     init(protocol netlinkProtocol: Int32 = NETLINK_GENERIC, receiveTimeout: Duration,
          bufferBytes: Int) throws(KernelError) {
-        let name = netlinkProtocol == NETLINK_ROUTE ? "NETLINK_ROUTE"
-            : netlinkProtocol == NETLINK_GENERIC ? "NETLINK_GENERIC" : "netlink protocol \(netlinkProtocol)"
+        let names = [NETLINK_ROUTE: "NETLINK_ROUTE", NETLINK_GENERIC: "NETLINK_GENERIC", NETLINK_NETFILTER: "NETLINK_NETFILTER"]
+        let name = names[netlinkProtocol] ?? "netlink protocol \(netlinkProtocol)"
         let fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), netlinkProtocol)
         guard fd >= 0 else { throw KernelError(operation: "socket(AF_NETLINK, \(name))", target: name, errno: errno) }
         self.fd = fd

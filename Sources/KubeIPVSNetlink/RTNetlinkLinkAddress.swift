@@ -11,6 +11,9 @@ public actor RTNetlinkLinkAddress: LinkAddressControl {
     private let executor: NamespaceThreadExecutor
     // Opened lazily on the executor's thread (an actor's init runs on the caller's thread).
     private var socket: NetlinkSocket?
+    /// ifindex per link name from the last lookup, so address changes skip an RTM_GETLINK round trip.
+    // Safe to trust until ENODEV: the kernel hands out ifindexes in increasing order (no quick reuse).
+    private var indexes: [String: Int32] = [:]
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
@@ -32,13 +35,7 @@ public actor RTNetlinkLinkAddress: LinkAddressControl {
     /// `.notFound`. A socket left out of step (timeout) is replaced on the next request.
     private func send(_ message: NetlinkMessage, _ target: String,
                       onData: (NetlinkReply) -> Void) throws(KernelError) {
-        let socket: NetlinkSocket
-        if let open = self.socket {
-            socket = open
-        } else {
-            socket = try NetlinkSocket(protocol: NETLINK_ROUTE, receiveTimeout: .seconds(5), bufferBytes: 1 << 20)
-            self.socket = socket
-        }
+        let socket = try openSocket()
         defer { if socket.broken { self.socket = nil } }
         let seq = socket.takeSequence()
         message.address(seq: seq, port: socket.portID)
@@ -50,6 +47,13 @@ public actor RTNetlinkLinkAddress: LinkAddressControl {
             if error.errno == ENODEV || error.errno == EADDRNOTAVAIL { error.code = .notFound }
             throw error
         }
+    }
+
+    private func openSocket() throws(KernelError) -> NetlinkSocket {
+        if let open = socket { return open }
+        let opened = try NetlinkSocket(protocol: NETLINK_ROUTE, receiveTimeout: .seconds(5), bufferBytes: 1 << 20)
+        socket = opened
+        return opened
     }
 
     /// A request answered by an ACK alone.
@@ -67,11 +71,14 @@ public actor RTNetlinkLinkAddress: LinkAddressControl {
 
     /// The link called `name` (RTM_GETLINK by name), nil when the kernel says ENODEV.
     public func link(named name: String) throws -> NetworkLink? {
+        var found: NetworkLink?
         do {
-            return try collect(try RTNetlinkRequests.getLink(name: name), name, RTNetlinkParsing.link).first
-        } catch where error.errno == ENODEV {
-            return nil
+            found = try collect(try RTNetlinkRequests.getLink(name: name), name, RTNetlinkParsing.link).first
+        } catch {
+            guard error.errno == ENODEV else { throw error }
         }
+        indexes[name] = found?.index
+        return found
     }
 
     private func requireLink(_ name: String, _ operation: String) throws -> NetworkLink {
@@ -109,6 +116,7 @@ public actor RTNetlinkLinkAddress: LinkAddressControl {
 
     public func deleteLink(named name: String) throws {
         let link = try requireLink(name, "RTM_DELLINK")
+        indexes[name] = nil
         try send(try RTNetlinkRequests.deleteLink(index: link.index), name)
     }
 
@@ -142,8 +150,17 @@ public actor RTNetlinkLinkAddress: LinkAddressControl {
 
     private func changeAddress(_ address: IPAddress, _ link: String, add: Bool) throws {
         let operation = add ? "RTM_NEWADDR" : "RTM_DELADDR"
-        let index = try requireLink(link, operation).index
         let target = "\(CIDR(host: address)) dev \(link)"
+        if let cached = indexes[link] {
+            do {
+                try send(try RTNetlinkRequests.address(address, index: cached, add: add), target)
+                return
+            } catch {
+                guard error.errno == ENODEV else { throw error }
+                indexes[link] = nil  // deleted (or recreated under a new index): look it up again
+            }
+        }
+        let index = try requireLink(link, operation).index
         try send(try RTNetlinkRequests.address(address, index: index, add: add), target)
     }
 
@@ -152,5 +169,77 @@ public actor RTNetlinkLinkAddress: LinkAddressControl {
         return try allAddresses().compactMap { entry in
             names[entry.index].map { LocalAddress(interface: $0, address: entry.address) }
         }.sorted()
+    }
+
+    public func addAddresses(_ addresses: [IPAddress], to link: String) -> [(any Error)?] {
+        changeAddresses(addresses, link, add: true)
+    }
+
+    public func deleteAddresses(_ addresses: [IPAddress], from link: String) -> [(any Error)?] {
+        changeAddresses(addresses, link, add: false)
+    }
+
+    /// Many RTM_NEWADDR / RTM_DELADDR per datagram (each asking its ACK), answers read back per chunk:
+    /// one send and a few receives per 256 addresses instead of a round trip each.
+    private func changeAddresses(_ addresses: [IPAddress], _ link: String, add: Bool) -> [(any Error)?] {
+        var results: [(any Error)?] = Array(repeating: nil, count: addresses.count)
+        guard !addresses.isEmpty else { return results }
+        let index: Int32
+        do {
+            index = try indexes[link] ?? requireLink(link, add ? "RTM_NEWADDR" : "RTM_DELADDR").index
+        } catch {
+            return results.map { _ in error }
+        }
+        var start = 0
+        while start < addresses.count {
+            let end = min(start + 256, addresses.count)
+            do {
+                try changeChunk(addresses, start..<end, index: index, link: link, add: add, results: &results)
+            } catch {
+                for i in start..<addresses.count where results[i] == nil { results[i] = error }
+                break
+            }
+            start = end
+        }
+        if results.contains(where: { ($0 as? KernelError)?.errno == ENODEV }) { indexes[link] = nil }
+        return results
+    }
+
+    private func changeChunk(_ addresses: [IPAddress], _ range: Range<Int>, index: Int32, link: String, add: Bool,
+                             results: inout [(any Error)?]) throws(KernelError) {
+        let socket = try openSocket()
+        defer { if socket.broken { self.socket = nil } }
+        let first = socket.takeSequence(UInt32(range.count))
+        var datagram: [UInt8] = []
+        var operation = ""
+        for i in range {
+            let message = try RTNetlinkRequests.address(addresses[i], index: index, add: add)
+            message.address(seq: first &+ UInt32(i - range.lowerBound), port: socket.portID)
+            datagram.append(contentsOf: message.bytes)
+            operation = message.operation
+        }
+        do throws(KernelError) {
+            try datagram.withUnsafeBytes { bytes in Result { () throws(KernelError) in try socket.send(bytes) } }.get()
+            var answered = 0
+            while answered < range.count {
+                try NetlinkReplies.forEach(in: try socket.receive()) { (reply) throws(KernelError) in
+                    let k = Int(reply.sequence &- first)
+                    guard k >= 0, k < range.count else { return }  // a late answer to an earlier request
+                    switch reply.kind {
+                    case .ack: answered += 1
+                    case .error(let e, let text):
+                        var error = KernelError(operation: operation, target: "\(CIDR(host: addresses[range.lowerBound + k])) dev \(link)",
+                                                errno: e, detail: text)
+                        if e == ENODEV || e == EADDRNOTAVAIL { error.code = .notFound }
+                        results[range.lowerBound + k] = error
+                        answered += 1
+                    case .data, .done: break
+                    }
+                }
+            }
+        } catch {
+            socket.broken = true
+            throw error
+        }
     }
 }

@@ -47,6 +47,31 @@ public enum LinkAddressContract {
         try await Contract.fails("dummy over an existing \(link)", code: .exists, errno: EEXIST) {
             _ = try await control.ensureDummyLink(named: link)
         }
+        try await runAddressBatches(on: control, link: link)
+    }
+
+    /// Batches (``LinkAddressControl/addAddresses(_:to:)``) on an address-less `link`: one result per
+    /// address in order, over more than one datagram's worth; a present address is EEXIST and an
+    /// absent one EADDRNOTAVAIL without stopping the rest; a missing link fails every address.
+    public static func runAddressBatches(on control: any LinkAddressControl, link: String) async throws {
+        let many = (0..<600).map { IPAddress(v4: 0x0a61_0000 + UInt32($0)) }
+        try await control.addAddress(v4a, to: link)
+        let added = await control.addAddresses([v4b, v4a, v6] + many, to: link)
+        try Contract.equal(added.count, 603, "one result per address")
+        try Contract.isTrue(added.enumerated().allSatisfy { ($0.offset == 1) == ($0.element != nil) },
+                            "only the present address failed: \(added.compactMap { $0 }.prefix(3))")
+        try Contract.isTrue((added[1] as? KernelError).map { $0.code == .exists && $0.errno == EEXIST
+                                && $0.target == "\(CIDR(host: v4a)) dev \(link)" } ?? false, "add twice in a batch: \(added[1].map { "\($0)" } ?? "")")
+        try Contract.equal(try await control.addresses(on: link), ([v4a, v4b, v6] + many).sorted(), "addresses after the batch")
+        let deleted = await control.deleteAddresses(many + [v4b, v4b, v6, v4a], from: link)
+        try Contract.isTrue(deleted.enumerated().allSatisfy { ($0.offset == 601) == ($0.element != nil) },
+                            "only the second delete of \(v4b) failed: \(deleted.compactMap { $0 }.prefix(3))")
+        try Contract.isTrue((deleted[601] as? KernelError).map { $0.code == .notFound && $0.errno == EADDRNOTAVAIL } ?? false,
+                            "delete absent in a batch: \(deleted[601].map { "\($0)" } ?? "")")
+        try Contract.equal(try await control.addresses(on: link), [], "no address after the batch delete")
+        let missing = await control.addAddresses([v4a, v4b], to: "kipvs-missing")
+        try Contract.isTrue(missing.count == 2 && missing.allSatisfy { ($0 as? KernelError)?.errno == ENODEV },
+                            "a batch on a missing link fails every address: \(missing)")
     }
 
     /// kube-ipvs0 on a kernel with the dummy driver: created DOWN with kind dummy, idempotent,

@@ -2,6 +2,8 @@
 //   plan   planner at 1k/10k/50k services x 10 endpoints: time per stage and peak RSS per size
 //   ipset  LibIPSet batches vs `ipset restore`/`ipset save` in a fresh network namespace (root)
 //   iptables  the iptables fallback proxier, full and one-change syncs, in a fresh network namespace (root)
+//   daemon       IPVSProxier on the real kernel: full sync vs `ipvsadm -R`, EndpointSlice change latency
+//   daemon-rest  a ProxyDaemon after its first sync: CPU at rest, peak RSS
 // The IPVS benchmarks run in the qemu guest: Tests/Guest/run-guest-bench.sh.
 import Foundation
 
@@ -10,7 +12,10 @@ let usage = """
            kube-ipvs-bench ipset [options]
            kube-ipvs-bench iptables [options]
     \(IptablesBenchmark.usage)
-    Build with -c release for figures that mean anything. IPVS: Tests/Guest/run-guest-bench.sh.
+           kube-ipvs-bench daemon|daemon-rest [--services N] [--endpoints N] [--changes N] [--seconds N]
+                                              [--fake] [--no-ipvsadm] [--strict]
+    Build with -c release for figures that mean anything. IPVS and daemon (root, ip_vs):
+    Tests/Guest/run-guest-bench.sh [daemon].
     """
 let benchArgs = Array(CommandLine.arguments.dropFirst())
 if benchArgs.contains("--help") || benchArgs.contains("-h") {
@@ -22,6 +27,8 @@ do {
     case "plan": try await PlanBenchmark.run(Array(benchArgs.dropFirst()))
     case "ipset": try await IPSetBench.run(Array(benchArgs.dropFirst()))
     case "iptables": exit(try await IptablesBenchmark.run(Array(benchArgs.dropFirst())))
+    case "daemon": try await DaemonBenchmark.run(Array(benchArgs.dropFirst()), rest: false)
+    case "daemon-rest": try await DaemonBenchmark.run(Array(benchArgs.dropFirst()), rest: true)
     default:
         print(usage)
         exit(2)

@@ -87,7 +87,7 @@ func crossCheckWithIpvsadm(_ ipvs: NetlinkIPVS, report: Report) async {
         report.check("ipvsadm -Ln shows exactly what we applied", normalized(theirs) == normalized(ours),
                      "\nours:\n\(ours)\nipvsadm:\n\(theirs)")
         try await ipvs.flush()
-        let restore = spawn(["ipvsadm", "-R"], input: restoreScript(sample))
+        let restore = spawn(["ipvsadm", "-R"], input: IPVSListing.restoreScript(sample))
         let readBack = try await ipvs.table()
         report.check("ipvsadm -R table reads back through netlink", restore.status == 0
                      && Set(readBack.map(\.settingsOnly)) == Set(sample.map(\.settingsOnly)),

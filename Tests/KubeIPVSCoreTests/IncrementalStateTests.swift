@@ -38,6 +38,32 @@ import KubeIPVSSources
         for set in plan.ipsets { #expect(state.ipsets()[set.spec.name]?.entries == Set(set.entries), "\(set.spec.name)") }
         #expect(state.companionRules(.v4, config: config) == plan.companionRules)
         #expect(state.healthChecks() == plan.healthChecks)
+        // The O(1) queries a partial sync uses agree with the full views.
+        for address in plan.boundAddresses { #expect(state.binds(address)) }
+        #expect(!state.binds(IPAddress("192.0.2.254")!))
+        #expect(state.bindsAny(.v4) == plan.boundAddresses.contains { $0.family == .v4 })
+        #expect(state.bindsAny(.v6) == plan.boundAddresses.contains { $0.family == .v6 })
+        for set in plan.ipsets {
+            for entry in set.entries { #expect(state.contains(entry, inSet: set.spec.name), "\(entry) in \(set.spec.name)") }
+            #expect(!state.contains(.port(1), inSet: set.spec.name))
+        }
+    }
+
+    /// One shared planning context for many ports plans exactly what planning port by port does, also when
+    /// the node's addresses include the dummy interface's.
+    @Test func planPortsEqualsPortByPortPlanning() throws {
+        let objects = try Self.examples()
+        let node = NodeContext(name: "node1", localAddresses: Self.node.localAddresses
+                                + [LocalAddress(interface: "kube-ipvs0", address: IPAddress("10.96.0.10")!)],
+                               primaryIPs: Self.node.primaryIPs)
+        let snapshot = ProxySnapshot.build(services: objects.services, slices: objects.endpointSlices, node: node)
+        let shared = IPVSPlanner.planPorts(snapshot, node: node, config: Self.config)
+        let single = snapshot.servicePorts.values.map {
+            IPVSPlanner.planPort($0, selection: snapshot.selection(for: $0), node: node, config: Self.config)
+        }
+        #expect(shared.count == snapshot.servicePorts.count)
+        #expect(Dictionary(uniqueKeysWithValues: shared.map { ($0.servicePort, $0) })
+                == Dictionary(uniqueKeysWithValues: single.map { ($0.servicePort, $0) }))
     }
 
     @Test func serviceByServiceEqualsFullPlanInAnyOrder() throws {

@@ -74,6 +74,29 @@ import Testing
         #expect(keys.contains(excluded.key))
     }
 
+    /// The daemon's node facts list every local address, kube-ipvs0's included: a foreign virtual server
+    /// on a real node address stays untouched even on a port our ClusterIPs use (only NodePorts we publish
+    /// make a node-address virtual server ours).
+    @Test func foreignServerOnANodeAddressSurvivesWithDummyAddressesInNodeFacts() async throws {
+        var f = ProxierFixture()
+        _ = await f.sync()
+        let dummy = f.plan().boundAddresses.map { LocalAddress(interface: "kube-ipvs0", address: $0) }
+        let node = NodeContext(name: "node1", localAddresses: ProxierFixture.node.localAddresses + dummy,
+                               primaryIPs: ProxierFixture.node.primaryIPs)
+        let foreign = VirtualServer(key: VirtualServerKey(address: IPAddress("10.0.0.10")!, proto: .tcp, port: 443),
+                                    scheduler: .roundRobin)
+        #expect(f.plan().virtualServers.contains { $0.key.port == 443 && $0.key.address != foreign.key.address })
+        _ = await f.ipvs.apply([.addVirtualServer(foreign)])
+        for (t, full) in [(30, true), (31, false)] {
+            let outcome = await f.proxier.sync(SyncRequest(store: f.store, changed: full ? nil : [], node: node,
+                                                           now: .seconds(Int64(t))))
+            #expect(outcome.success)
+            #expect(await f.ipvs.table().contains { $0.virtualServer.key == foreign.key }, "after the sync at \(t)")
+        }
+        let nodePort = VirtualServerKey(address: IPAddress("10.0.0.10")!, proto: .tcp, port: 30080)
+        #expect(await f.ipvs.table().contains { $0.virtualServer.key == nodePort }, "our NodePort is in place")
+    }
+
     @Test func malformedObjectIsRejectedWhileTheRestSyncs() async throws {
         var f = ProxierFixture()
         var bad = f.objects.services.first { $0.metadata.name == "sticky" }!

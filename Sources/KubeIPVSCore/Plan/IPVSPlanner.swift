@@ -51,6 +51,17 @@ public enum IPVSPlanner {
         return builder.build(selection)
     }
 
+    /// The plans of every service port of `snapshot` (any order), sharing one node/config context, so a
+    /// sync can re-plan many ports without recomputing the node facts per port.
+    public static func planPorts(_ snapshot: ProxySnapshot, node: NodeContext,
+                                 config: ProxyConfiguration) -> [PortPlan] {
+        let context = PlanningContext(node: node, config: config)
+        return snapshot.servicePorts.values.map { port in
+            var builder = PortPlanBuilder(port: port, context: context)
+            return builder.build(snapshot.selection(for: port))
+        }
+    }
+
     /// The addresses NodePort virtual servers listen on for this node and configuration (sorted):
     /// `.all` is every local address except loopback, IPv6 link-local and the dummy interface's;
     /// `.cidrs` those inside the prefixes (never loopback); `.primary` the node's primary IPs.

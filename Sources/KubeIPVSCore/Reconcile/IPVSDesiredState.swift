@@ -26,6 +26,10 @@ public struct IPVSDesiredState: Sendable {
     private var addressRefs: [IPAddress: Int] = [:]
     private var entryRefs: [String: [IPSetEntry: Int]] = [:]
     private var blockedRefs: [VirtualServerKey: Int] = [:]
+    /// Keys claimed by more than one service port (their losers are rejected).
+    private var contested: Set<VirtualServerKey> = []
+    /// Ports whose plan has a health-check node port.
+    private var healthChecked: Set<ServicePortName> = []
     private var dirty = Dirty()
 
     public init() {}
@@ -34,10 +38,12 @@ public struct IPVSDesiredState: Sendable {
     public mutating func replace(service: ServiceName, with plans: [PortPlan]) {
         for name in portsByService[service] ?? [] {
             if let old = portPlans.removeValue(forKey: name) { contribute(old, sign: -1) }
+            healthChecked.remove(name)
         }
         portsByService[service] = plans.isEmpty ? nil : plans.map(\.servicePort)
         for plan in plans {
             portPlans[plan.servicePort] = plan
+            if plan.healthCheckNodePort != nil { healthChecked.insert(plan.servicePort) }
             contribute(plan, sign: 1)
         }
     }
@@ -50,6 +56,15 @@ public struct IPVSDesiredState: Sendable {
 
     /// Addresses to bind on the dummy interface.
     public var boundAddresses: Set<IPAddress> { Set(addressRefs.keys) }
+
+    /// Whether `address` is to be bound on the dummy interface (O(1), unlike ``boundAddresses``).
+    public func binds(_ address: IPAddress) -> Bool { addressRefs[address] != nil }
+
+    /// Whether any address of `family` is to be bound on the dummy interface.
+    public func bindsAny(_ family: IPFamily) -> Bool { addressRefs.keys.contains { $0.family == family } }
+
+    /// Whether the planned set `name` holds `entry` (O(1), unlike ``ipsets()``).
+    public func contains(_ entry: IPSetEntry, inSet name: String) -> Bool { entryRefs[name]?[entry] != nil }
 
     /// Every planned set with its full membership (every known set, even empty).
     public func ipsets() -> [String: IPSetState] {
@@ -73,8 +88,8 @@ public struct IPVSDesiredState: Sendable {
     /// Health-check node ports and this node's ready endpoint count per service.
     public func healthChecks() -> [HealthCheck] {
         var byService: [ServiceName: (UInt16, Set<IPAddress>)] = [:]
-        for plan in portPlans.values {
-            guard let port = plan.healthCheckNodePort else { continue }
+        for name in healthChecked {
+            guard let plan = portPlans[name], let port = plan.healthCheckNodePort else { continue }
             byService[plan.servicePort.service, default: (port, [])].1.formUnion(plan.localReadyAddresses)
         }
         return byService.map { HealthCheck(service: $0.key, nodePort: $0.value.0, localEndpoints: $0.value.1.count) }
@@ -83,7 +98,7 @@ public struct IPVSDesiredState: Sendable {
 
     /// Conflicting claims: virtual servers wanted by more than one service port (the loser is rejected).
     public func conflicts() -> [Rejection] {
-        claims.values.filter { $0.count > 1 }.flatMap { list -> [Rejection] in
+        contested.compactMap { claims[$0] }.flatMap { list -> [Rejection] in
             let sorted = list.sorted(), kept = sorted[0]
             return sorted.dropFirst().map { vs in
                 Rejection(kind: .service, object: vs.servicePort.service.description, reason:
@@ -110,6 +125,7 @@ public struct IPVSDesiredState: Sendable {
         var list = claims[vs.key] ?? []
         if sign > 0 { list.append(vs) } else if let i = list.firstIndex(of: vs) { list.remove(at: i) }
         claims[vs.key] = list.isEmpty ? nil : list
+        if list.count > 1 { contested.insert(vs.key) } else { contested.remove(vs.key) }
         dirty.virtualServers.insert(vs.key)
         if let winner = list.min() {
             table[vs.key] = IPVSServiceState(server: winner.server, realServers: winner.realServers)
@@ -120,11 +136,14 @@ public struct IPVSDesiredState: Sendable {
 
     private mutating func countEntry(_ member: IPSetMember, _ sign: Int) {
         let name = member.set.name(member.family)
-        var refs = entryRefs[name] ?? [:]
+        // Moved out, counted, moved back: mutating it through the outer subscript copied the whole set
+        // per member (seen in a profile), which made a full plan O(n²) in set size.
+        var refs = entryRefs.removeValue(forKey: name) ?? [:]
         let wasEmpty = refs.isEmpty
         if count(&refs, member.entry, sign) { dirty.entries[name, default: []].insert(member.entry) }
-        if wasEmpty != refs.isEmpty { dirty.companionRules = true }
-        entryRefs[name] = refs
+        let isEmpty = refs.isEmpty
+        if !isEmpty { entryRefs[name] = refs }
+        if wasEmpty != isEmpty { dirty.companionRules = true }
     }
 
     /// Adjusts a reference count; true when the key appeared or disappeared.

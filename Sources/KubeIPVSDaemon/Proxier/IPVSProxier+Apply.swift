@@ -10,11 +10,12 @@ extension IPVSProxier {
         let sets = setChanges(dirty: dirty, full: full)
         errors += await applySets(sets.filter { if case .delete = $0 { false } else { true } })
         let addressKeys = full ? desired.boundAddresses.union(appliedAddresses) : dirty.addresses
-        let want = desired.boundAddresses
-        errors += await addAddresses(addressKeys.filter { want.contains($0) && !appliedAddresses.contains($0) }.sorted())
+        let add = addressKeys.filter { desired.binds($0) && !appliedAddresses.contains($0) }.sorted()
+        let remove = addressKeys.filter { !desired.binds($0) && appliedAddresses.contains($0) }.sorted()
+        errors += await addAddresses(add)
         errors += await applyIPVS(scope: full ? nil : dirty.virtualServers.union(termination.draining.keys), now: now)
         errors += await applySets(sets.filter { if case .delete = $0 { true } else { false } })
-        errors += await deleteAddresses(addressKeys.filter { !want.contains($0) && appliedAddresses.contains($0) }.sorted())
+        errors += await deleteAddresses(remove)
         if full || dirty.companionRules || appliedRules.isEmpty { errors += await applyRules() }
         return errors
     }
@@ -32,13 +33,12 @@ extension IPVSProxier {
     }
 
     func setChanges(dirty: IPVSDesiredState.Dirty, full: Bool) -> [IPSetChange] {
-        let wanted = desired.ipsets()
-        if full { return IPSetReconciler.diff(desired: wanted, observed: appliedSets) }
+        if full { return IPSetReconciler.diff(desired: desired.ipsets(), observed: appliedSets) }
         var changes: [IPSetChange] = []
         for (name, entries) in dirty.entries.sorted(by: { $0.key < $1.key }) {
-            let want = wanted[name]?.entries ?? [], have = appliedSets[name]?.entries ?? []
-            let add = entries.filter { want.contains($0) && !have.contains($0) }.sorted()
-            let del = entries.filter { !want.contains($0) && have.contains($0) }.sorted()
+            let have = appliedSets[name]?.entries ?? []
+            let add = entries.filter { desired.contains($0, inSet: name) && !have.contains($0) }.sorted()
+            let del = entries.filter { !desired.contains($0, inSet: name) && have.contains($0) }.sorted()
             if !add.isEmpty { changes.append(.add(name, add)) }
             if !del.isEmpty { changes.append(.delete(name, del)) }
         }
@@ -72,36 +72,32 @@ extension IPVSProxier {
     }
 
     func addAddresses(_ addresses: [IPAddress]) async -> [String] {
+        guard !addresses.isEmpty else { return [] }
+        let results = await kernel.links.addAddresses(addresses, to: config.dummyInterface)
         var errors: [String] = []
-        for a in addresses {
-            do {
-                try await kernel.links.addAddress(a, to: config.dummyInterface)
-                appliedAddresses.insert(a)
-            } catch {
-                errors.append("adding \(a) to \(config.dummyInterface): \(error)")
-                logger.error("address add failed", metadata: ["address": "\(a)", "error": "\(error)"])
-            }
+        for (a, error) in zip(addresses, results) {
+            guard let error else { appliedAddresses.insert(a); continue }
+            errors.append("adding \(a) to \(config.dummyInterface): \(error)")
+            logger.error("address add failed", metadata: ["address": "\(a)", "error": "\(error)"])
         }
         return errors
     }
 
     func deleteAddresses(_ addresses: [IPAddress]) async -> [String] {
+        guard !addresses.isEmpty else { return [] }
+        let results = await kernel.links.deleteAddresses(addresses, from: config.dummyInterface)
         var errors: [String] = []
-        for a in addresses {
-            do {
-                try await kernel.links.deleteAddress(a, from: config.dummyInterface)
-                appliedAddresses.remove(a)
-            } catch {
-                errors.append("deleting \(a) from \(config.dummyInterface): \(error)")
-                logger.error("address delete failed", metadata: ["address": "\(a)", "error": "\(error)"])
-            }
+        for (a, error) in zip(addresses, results) {
+            guard let error else { appliedAddresses.remove(a); continue }
+            errors.append("deleting \(a) from \(config.dummyInterface): \(error)")
+            logger.error("address delete failed", metadata: ["address": "\(a)", "error": "\(error)"])
         }
         return errors
     }
 
     func applyIPVS(scope: Set<VirtualServerKey>?, now: Duration) async -> [String] {
         let changes = IPVSReconciler.diff(desired: desired.table, observed: applied, scope: scope,
-                                          owns: ownership().predicate, termination: &termination, now: now)
+                                          owns: ownership(scope: scope).predicate, termination: &termination, now: now)
         guard !changes.isEmpty else { return [] }
         let results = await kernel.ipvs.apply(changes.map(Self.operation))
         var errors: [String] = []
@@ -147,7 +143,7 @@ extension IPVSProxier {
     /// Restores the companion rules of each family whose text changed.
     func applyRules() async -> [String] {
         var errors: [String] = []
-        let families: [IPFamily] = desired.boundAddresses.contains { $0.family == .v6 } || appliedRules[.v6] != nil
+        let families: [IPFamily] = desired.bindsAny(.v6) || appliedRules[.v6] != nil
             ? [.v4, .v6] : [.v4]
         for family in families {
             let text = desired.companionRules(family, config: config)

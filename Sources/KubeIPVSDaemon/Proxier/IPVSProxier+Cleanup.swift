@@ -17,8 +17,9 @@ extension IPVSProxier {
             node = NodeContext(name: "", localAddresses: local)
         }
         await observeNodePortSets()
-        let owner = ownership()
-        for vs in (try? await kernel.ipvs.table()) ?? [] where owner.owns(vs.virtualServer.key) {
+        let table = (try? await kernel.ipvs.table()) ?? []
+        let owner = ownership(scope: Set(table.map(\.virtualServer.key)))
+        for vs in table where owner.owns(vs.virtualServer.key) {
             do { try await kernel.ipvs.deleteVirtualServer(vs.virtualServer.key) } catch {
                 failures.append("\(error)")
             }

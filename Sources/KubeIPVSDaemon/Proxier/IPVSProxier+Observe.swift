@@ -17,9 +17,12 @@ extension IPVSProxier {
         applied = table
         let existing = Set(try await kernel.ipsets.setNames())
         appliedSets = [:]
-        for name in desired.ipsets().keys where existing.contains(name) {
-            let spec = try await kernel.ipsets.header(of: name)
-            appliedSets[name] = IPSetState(spec: spec, entries: Set(try await kernel.ipsets.entries(of: name)))
+        for family in [IPFamily.v4, .v6] {
+            for set in ProxyIPSet.allCases where existing.contains(set.name(family)) {
+                let name = set.name(family)
+                let spec = try await kernel.ipsets.header(of: name)
+                appliedSets[name] = IPSetState(spec: spec, entries: Set(try await kernel.ipsets.entries(of: name)))
+            }
         }
         appliedRules = [:]
     }
@@ -61,26 +64,35 @@ extension IPVSProxier {
         return errors
     }
 
-    /// Which observed virtual servers are ours.
-    func ownership() -> IPVSOwnership {
-        // Node addresses are those of the node's own interfaces: a service IP on kube-ipvs0 is no node
-        // address, or a ClusterIP's port would claim that port on every node address (a foreign
-        // 10.0.0.10:80 next to a ClusterIP on port 80 would be deleted as ours).
-        let nodeAddresses = Set(node?.localAddresses.filter { $0.interface != config.dummyInterface }.map(\.address) ?? [])
+    /// Which observed virtual servers are ours, decided for the keys in `scope` (every desired or applied
+    /// key when nil): the dummy addresses and node ports among them only, so a partial sync pays for
+    /// what it touches, not for the whole table.
+    func ownership(scope: Set<VirtualServerKey>? = nil) -> IPVSOwnership {
+        let keys = scope ?? Set(desired.table.keys).union(applied.keys)
+        var dummy: Set<IPAddress> = []
         var ports: [L4Protocol: Set<UInt16>] = [:]
-        for key in desired.table.keys where nodeAddresses.contains(key.address) {
-            ports[key.proto, default: []].insert(key.port)
+        for key in keys {
+            if appliedAddresses.contains(key.address) || desired.binds(key.address) { dummy.insert(key.address) }
+            if nodeAddresses.contains(key.address) && publishesNodePort(key.proto, key.port) {
+                ports[key.proto, default: []].insert(key.port)
+            }
+        }
+        return IPVSOwnership(dummyAddresses: dummy, nodeAddresses: nodeAddresses, nodePorts: ports,
+                             excludeCIDRs: config.excludeCIDRs)
+    }
+
+    /// A node port of ours: planned on a node address, or in a KUBE-NODE-PORT-* set we hold.
+    func publishesNodePort(_ proto: L4Protocol, _ port: UInt16) -> Bool {
+        if nodeAddresses.contains(where: { desired.table[VirtualServerKey(address: $0, proto: proto, port: port)] != nil }) {
+            return true
         }
         for family in [IPFamily.v4, .v6] {
-            for (set, proto) in [(ProxyIPSet.nodePortTCP, L4Protocol.tcp), (.nodePortUDP, .udp)] {
-                for case .port(let p) in appliedSets[set.name(family)]?.entries ?? [] { ports[proto, default: []].insert(p) }
+            for (set, setProto) in [(ProxyIPSet.nodePortTCP, L4Protocol.tcp), (.nodePortUDP, .udp)] where setProto == proto {
+                if appliedSets[set.name(family)]?.entries.contains(.port(port)) == true { return true }
             }
-            for case .ipPort(_, let proto, let p) in appliedSets[ProxyIPSet.nodePortSCTP.name(family)]?.entries ?? [] {
-                ports[proto, default: []].insert(p)
-            }
+            let sctp = appliedSets[ProxyIPSet.nodePortSCTP.name(family)]?.entries ?? []
+            if sctp.contains(where: { if case .ipPort(_, proto, port) = $0 { true } else { false } }) { return true }
         }
-        return IPVSOwnership(dummyAddresses: appliedAddresses.union(desired.boundAddresses),
-                             nodeAddresses: nodeAddresses,
-                             nodePorts: ports, excludeCIDRs: config.excludeCIDRs)
+        return false
     }
 }

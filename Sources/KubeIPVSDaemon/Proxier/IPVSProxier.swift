@@ -36,7 +36,12 @@ public actor IPVSProxier: Proxier {
     var appliedRules: [IPFamily: String] = [:]
     var termination: GracefulTermination
     var rejections = RejectionLedger()
-    var node: NodeContext?
+    var node: NodeContext? {
+        // Node-port ownership looks addresses up per key: kept as a set, without the dummy interface's.
+        didSet { nodeAddresses = Set(node?.localAddresses.filter { $0.interface != config.dummyInterface }.map(\.address) ?? []) }
+    }
+    /// This node's addresses outside the dummy interface.
+    var nodeAddresses: Set<IPAddress> = []
     /// Set after a failed operation: the next sync re-reads the kernel.
     var needsFullSync = true
 
@@ -49,7 +54,7 @@ public actor IPVSProxier: Proxier {
 
     public func sync(_ request: SyncRequest) async -> SyncOutcome {
         let nodeChanged = node != request.node
-        node = request.node
+        if nodeChanged { node = request.node }
         let full = request.isFull || needsFullSync || nodeChanged
         let changed = full ? nil : request.changed
         replan(request.store, changed: changed, node: request.node)
@@ -73,9 +78,8 @@ public actor IPVSProxier: Proxier {
         let objects = store.objects(for: changed)
         let snapshot = ProxySnapshot.build(services: objects.services, slices: objects.slices, node: node)
         var plans: [ServiceName: [PortPlan]] = [:]
-        for port in snapshot.servicePorts.values {
-            let plan = IPVSPlanner.planPort(port, selection: snapshot.selection(for: port), node: node, config: config)
-            plans[port.name.service, default: []].append(plan)
+        for plan in IPVSPlanner.planPorts(snapshot, node: node, config: config) {
+            plans[plan.servicePort.service, default: []].append(plan)
         }
         let names = changed ?? Set(desired.portPlans.keys.map(\.service)).union(store.services.keys)
         for name in names { desired.replace(service: name, with: plans[name] ?? []) }
