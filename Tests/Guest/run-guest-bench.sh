@@ -35,7 +35,9 @@ if [ "$MODE" = ipvs ]; then
   exit "$RC"
 fi
 
-GUEST_MEM=${GUEST_MEM:-2048} GUEST_TIMEOUT=${GUEST_TIMEOUT:-3600} "$HERE/guest-run.sh" "$HERE/guest-daemon-bench.sh" "$BIN" "$@" | tee "$LOG"
+# The serial console ends lines with CR: dropped from the log so the summary's patterns match.
+GUEST_MEM=${GUEST_MEM:-2048} GUEST_TIMEOUT=${GUEST_TIMEOUT:-3600} "$HERE/guest-run.sh" "$HERE/guest-daemon-bench.sh" "$BIN" "$@" |
+  tee /dev/stderr | tr -d '\r' > "$LOG"
 RC=${PIPESTATUS[0]}
 echo "--- kube-ipvs daemon bench summary ---"
 grep -a -E '^BENCH (full sync from empty|ipvsadm -R|ratio|endpoint change|daemon at rest|daemon memory)' "$LOG" | sed 's/^BENCH /  /'
