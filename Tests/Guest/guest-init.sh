@@ -1,6 +1,7 @@
 #!/bin/sh
 # /init of the guest initramfs (static busybox). Stage 1 loads the virtio/9p modules, mounts the host root
-# read-only (tag hostroot) and the writable output share (tag guestout), puts tmpfs on /run /tmp /var and
+# read-only (tag hostroot) and the writable output share (tag guestout), puts tmpfs on /run /tmp /var (the
+# unshadowed host root stays at /run/guest/hostroot) and
 # switch_roots into the host root, running this same file again as stage 2, which runs the job from
 # $GUEST_OUT_DIR/.job, writes its exit code to .job/rc (and prints GUEST-EXIT-CODE=N) and powers off.
 BB=/run/guest/busybox
@@ -18,6 +19,8 @@ if [ "$1" != stage2 ]; then
   grep -q " /newroot " /proc/mounts || fail "cannot mount the host root"
   R=/newroot
   mount -t tmpfs -o mode=755,nosuid,nodev tmpfs $R/run || fail "tmpfs /run"
+  # The host root as it is, /tmp /var /run included (the job re-binds a checkout that lives there).
+  mkdir -p $R/run/guest/hostroot && mount --bind $R $R/run/guest/hostroot || fail "bind the host root"
   mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs $R/tmp || fail "tmpfs /tmp"
   mount -t tmpfs -o mode=755 tmpfs $R/var || fail "tmpfs /var"
   mkdir -p $R/var/tmp $R/var/lib $R/var/log $R/run/lock $R/run/guest/out && chmod 1777 $R/var/tmp

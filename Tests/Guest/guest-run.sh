@@ -77,7 +77,17 @@ cleanup() {
 trap cleanup EXIT; trap 'exit 130' INT; trap 'exit 143' TERM
 cp "$SCRIPT" "$OUT/.job/script" && chmod 755 "$OUT/.job/script"
 q() { printf "'%s'" "$(printf %s "$1" | sed "s/'/'\\\\''/g")"; }
-{ printf 'cd %s 2>/dev/null || cd /tmp\nexport GUEST_SCRIPT_DIR=%s\nset --' "$(q "$PWD")" \
+# The guest has fresh tmpfs on /tmp, /var and /run: a checkout or binary there (a CI clone in /tmp) is bound
+# back from the host root, read-only, at the same path.
+shadowed() {
+  local p; for p in "$PWD" "$SCRIPT" "$@"; do
+    case $p in /tmp/?*|/var/?*|/run/?*) echo "$p" | cut -d/ -f1-3 ;; esac
+  done | sort -u
+}
+{ for d in $(shadowed "$@"); do
+    printf 'mkdir -p %s && mount --bind -o ro %s %s\n' "$(q "$d")" "$(q "/run/guest/hostroot$d")" "$(q "$d")"
+  done
+  printf 'cd %s 2>/dev/null || cd /tmp\nexport GUEST_SCRIPT_DIR=%s\nset --' "$(q "$PWD")" \
     "$(q "$(cd "$(dirname "$SCRIPT")" && pwd)")"; for a in "$@"; do printf ' %s' "$(q "$a")"; done; echo
   for v in ${GUEST_PASS_ENV:-}; do printf 'export %s=%s\n' "$v" "$(q "${!v:-}")"; done
 } > "$OUT/.job/job.sh"
