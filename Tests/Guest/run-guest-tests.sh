@@ -24,7 +24,7 @@ E2E_RC=${PIPESTATUS[0]}
 
 kernel=$(grep -ao 'GUEST-KERNEL [^ ]*' "$LOG" | head -1 | cut -d' ' -f2)
 passed=$(grep -ac '^PASS ' "$LOG"); failed=$(grep -ac '^FAIL ' "$LOG")
-tiers=$(grep -ao '^GUEST-CHECK [a-z-]*' "$LOG" | cut -d' ' -f2 | sort | uniq -c | awk '{printf " %s x%s", $2, $1}')
+tiers=$(grep -ao '^GUEST-CHECK [a-z0-9-]*' "$LOG" | cut -d' ' -f2 | sort | uniq -c | awk '{printf " %s x%s", $2, $1}')
 missing=""
 # kernel runs 3 times (full, small chunks, ACK each), traffic once, the daemon tier once: anything less
 # means a tier did not run.
