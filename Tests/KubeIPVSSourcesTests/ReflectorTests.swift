@@ -107,8 +107,11 @@ struct ReflectorTests {
                 #expect(await eventually { mirror.replacements == 1 })
                 // The reflector misses changes while its watches fail, and history is compacted meanwhile.
                 server.faults.failRequests(.init(code: 503, reason: "ServiceUnavailable", watch: true, count: 1_000_000))
-                store.signalWatchers(.drop)
-                #expect(await eventually { server.faults.failedRequests >= 1 })
+                // Drop until a watch has failed: one still being set up would miss a single drop.
+                #expect(await eventually {
+                    store.signalWatchers(.drop)
+                    return server.faults.failedRequests >= 1
+                })
                 try store.delete(.services, namespace: "demo", name: "a")
                 try store.update(.services, serviceJSON("b", port: 99))
                 try store.create(.services, serviceJSON("c"))
@@ -138,8 +141,12 @@ struct ReflectorTests {
                                     configuration: configuration) { reflector, mirror in
                 #expect(await eventually { mirror.replacements == 1 })
                 server.faults.failRequests(.init(code: 410, reason: "Gone", watch: true))
-                store.signalWatchers(.end)
-                #expect(await eventually { mirror.replacements == 2 })
+                // End the watch until the next one has met the 410: a watch still being set up when the
+                // first end is signalled would miss it and stay open.
+                #expect(await eventually {
+                    store.signalWatchers(.end)
+                    return mirror.replacements == 2
+                })
                 #expect(reflector.statistics.relistsAfterGone == 1)
                 #expect(reflector.statistics.failures == 0)
             }
