@@ -11,7 +11,7 @@ enum IptablesFixtures {
                                port: port, proto: proto)
     }
 
-    static func endpoint(_ address: String, _ port: UInt16, node: String = "node2", ready: Bool = true,
+    static func endpoint(_ address: String, _ port: UInt16, ready: Bool = true,
                          serving: Bool? = nil, terminating: Bool = false, local: Bool = false) -> Endpoint {
         Endpoint(address: ip(address), port: port, ready: ready, serving: serving ?? ready,
                  terminating: terminating, isLocal: local)
@@ -39,12 +39,12 @@ enum IptablesFixtures {
                                  clusterIPs: [ip("10.96.104.33")], externalIPs: [ip("192.0.2.10")])
         let kubernetes = ServicePort(name: name("default/kubernetes", "https"), port: 443, clusterIPs: [ip("10.96.0.1")])
         return snapshot([
-            (web, [endpoint("10.244.1.11", 8080, node: "node1"), endpoint("10.244.1.12", 8080, node: "node1"),
+            (web, [endpoint("10.244.1.11", 8080), endpoint("10.244.1.12", 8080),
                    endpoint("10.244.2.13", 8080)]),
-            (sticky, [endpoint("10.244.1.21", 8080, node: "node1"), endpoint("10.244.2.22", 8080),
+            (sticky, [endpoint("10.244.1.21", 8080), endpoint("10.244.2.22", 8080),
                       endpoint("10.244.2.23", 8080)]),
-            (extHTTP, [endpoint("10.244.1.41", 8080, node: "node1"), endpoint("10.244.2.42", 8080)]),
-            (extDNS, [endpoint("10.244.1.41", 5353, node: "node1"), endpoint("10.244.2.42", 5353)]),
+            (extHTTP, [endpoint("10.244.1.41", 8080), endpoint("10.244.2.42", 8080)]),
+            (extDNS, [endpoint("10.244.1.41", 5353), endpoint("10.244.2.42", 5353)]),
             (kubernetes, []),
         ])
     }
