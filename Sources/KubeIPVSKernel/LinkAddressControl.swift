@@ -56,6 +56,11 @@ public protocol LinkAddressControl: Sendable {
     /// included; callers filter (NodePort excludes kube-ipvs0 and, by default, loopback).
     func localAddresses() async throws -> [LocalAddress]
 
+    /// ``localAddresses()`` without those of `link` (kube-ipvs0): what NodePort listens on. An
+    /// implementation may ask the kernel for each other link's addresses only, so 10,000 service
+    /// addresses on the dummy link cost nothing to leave out.
+    func localAddresses(excluding link: String) async throws -> [LocalAddress]
+
     /// ``addAddress(_:to:)`` for each of `addresses`, in order: one result per address (nil: added).
     /// An implementation may pipeline the requests (many per datagram) instead of a round trip each.
     func addAddresses(_ addresses: [IPAddress], to link: String) async -> [(any Error)?]
@@ -65,6 +70,11 @@ public protocol LinkAddressControl: Sendable {
 }
 
 extension LinkAddressControl {
+    /// All addresses, filtered.
+    public func localAddresses(excluding link: String) async throws -> [LocalAddress] {
+        try await localAddresses().filter { $0.interface != link }
+    }
+
     /// One ``addAddress(_:to:)`` after the other.
     public func addAddresses(_ addresses: [IPAddress], to link: String) async -> [(any Error)?] {
         var results: [(any Error)?] = []

@@ -52,6 +52,10 @@ public actor RTNetlinkLinkAddress: LinkAddressControl {
     private func openSocket() throws(KernelError) -> NetlinkSocket {
         if let open = socket { return open }
         let opened = try NetlinkSocket(protocol: NETLINK_ROUTE, receiveTimeout: .seconds(5), bufferBytes: 1 << 20)
+        // Strict checking makes the kernel honour a dump's ifindex filter (Linux 4.20+); without it,
+        // filtered dumps answer every link and are filtered here.
+        var strict: Int32 = 1
+        _ = setsockopt(opened.fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &strict, socklen_t(MemoryLayout<Int32>.size))
         socket = opened
         return opened
     }
@@ -135,9 +139,15 @@ public actor RTNetlinkLinkAddress: LinkAddressControl {
         try collect(try RTNetlinkRequests.dumpAddresses(), "*", RTNetlinkParsing.address)
     }
 
+    /// The addresses of the link with `index` (asked of that link alone).
+    private func addresses(index: Int32) throws(KernelError) -> [RTNetlinkParsing.Address] {
+        try collect(try RTNetlinkRequests.dumpAddresses(index: index), "ifindex \(index)", RTNetlinkParsing.address)
+            .filter { $0.index == index }
+    }
+
     public func addresses(on link: String) throws -> [IPAddress] {
         let index = try requireLink(link, "RTM_GETADDR").index
-        return try allAddresses().filter { $0.index == index }.map(\.address).sorted()
+        return try addresses(index: index).map(\.address).sorted()
     }
 
     public func addAddress(_ address: IPAddress, to link: String) throws {
@@ -162,6 +172,19 @@ public actor RTNetlinkLinkAddress: LinkAddressControl {
         }
         let index = try requireLink(link, operation).index
         try send(try RTNetlinkRequests.address(address, index: index, add: add), target)
+    }
+
+    /// One dump per other link: the dummy link's (maybe 10,000) addresses are never read.
+    public func localAddresses(excluding link: String) throws -> [LocalAddress] {
+        var out: [LocalAddress] = []
+        for other in try links() where other.name != link {
+            switch Result(catching: { () throws(KernelError) in try addresses(index: other.index) }) {
+            case .success(let found): out += found.map { LocalAddress(interface: other.name, address: $0.address) }
+            case .failure(let error) where error.code == .notFound: continue  // gone between the two dumps
+            case .failure(let error): throw error
+            }
+        }
+        return out.sorted()
     }
 
     public func localAddresses() throws -> [LocalAddress] {

@@ -90,10 +90,13 @@ enum RTNetlinkRequests {
         return msg
     }
 
-    /// RTM_GETADDR dump of every address of both families.
-    static func dumpAddresses() throws(KernelError) -> NetlinkMessage {
+    /// RTM_GETADDR dump of every address of both families; with `index`, of that link only (honoured
+    /// by kernels with NETLINK_GET_STRICT_CHK set on the socket; others answer every link).
+    static func dumpAddresses(index: Int32 = 0) throws(KernelError) -> NetlinkMessage {
         let msg = try message(Int32(RTM_GETADDR), NLM_F_REQUEST | NLM_F_DUMP)
-        try msg.append(ifaddrmsg())
+        var info = ifaddrmsg()
+        info.ifa_index = UInt32(bitPattern: index)
+        try msg.append(info)
         return msg
     }
 

@@ -86,8 +86,10 @@ public enum LinkAddressContract {
         try await control.addAddress(v4a, to: name)
         try await control.addAddress(v6, to: name)
         try Contract.equal(try await control.addresses(on: name), [v4a, v6], "service addresses on \(name)")
-        try Contract.isTrue(try await control.localAddresses().contains(LocalAddress(interface: name, address: v4a)),
-                            "\(v4a) local on \(name)")
+        let all = try await control.localAddresses()
+        try Contract.isTrue(all.contains(LocalAddress(interface: name, address: v4a)), "\(v4a) local on \(name)")
+        try Contract.equal(try await control.localAddresses(excluding: name), all.filter { $0.interface != name },
+                           "every local address but those of \(name)")
         try await control.deleteLink(named: name)
         try Contract.equal(try await control.links().contains { $0.name == name }, false, "\(name) deleted")
         try Contract.equal(try await control.localAddresses().contains { $0.interface == name }, false,

@@ -43,7 +43,7 @@ struct BenchKernel {
 
     /// This node as the daemon sees it: its local addresses outside kube-ipvs0 (as DaemonBootstrap wires them).
     func node() async -> NodeContext {
-        let addresses = ((try? await links.localAddresses()) ?? []).filter { $0.interface != "kube-ipvs0" }
+        let addresses = (try? await links.localAddresses(excluding: "kube-ipvs0")) ?? []
         return NodeContext(name: "node-0", localAddresses: addresses.sorted())
     }
 }

@@ -17,7 +17,7 @@ enum DaemonBenchmark {
         var services = 10_000
         var endpoints = 10
         var changes = 200
-        var seconds = 5
+        var seconds = 10
         var fake = false
         var compareIpvsadm = true
         var strict = false

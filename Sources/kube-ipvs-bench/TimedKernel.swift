@@ -115,6 +115,9 @@ struct TimedLinks: LinkAddressControl {
     func localAddresses() async throws -> [LocalAddress] {
         try await clock.measure(.links) { try await inner.localAddresses() }
     }
+    func localAddresses(excluding link: String) async throws -> [LocalAddress] {
+        try await clock.measure(.links) { try await inner.localAddresses(excluding: link) }
+    }
     func addAddresses(_ addresses: [IPAddress], to link: String) async -> [(any Error)?] {
         await clock.measure(.links) { await inner.addAddresses(addresses, to: link) }
     }

@@ -40,7 +40,7 @@ GUEST_MEM=${GUEST_MEM:-2048} GUEST_TIMEOUT=${GUEST_TIMEOUT:-3600} "$HERE/guest-r
   tee /dev/stderr | tr -d '\r' > "$LOG"
 RC=${PIPESTATUS[0]}
 echo "--- kube-ipvs daemon bench summary ---"
-grep -a -E '^BENCH (full sync from empty|ipvsadm -R|ratio|endpoint change|daemon at rest|daemon memory)' "$LOG" | sed 's/^BENCH /  /'
+grep -a -E '^BENCH (full sync from empty|ipvsadm -R|ratio|endpoint change|daemon at rest|daemon over|daemon memory|periodic reconcile)' "$LOG" | sed 's/^BENCH /  /'
 grep -a '^BENCH-FAIL' "$LOG"
 if [ "$(grep -ac '^BENCH-DONE ok' "$LOG")" != 2 ]; then
   echo "kube-ipvs daemon bench: FAIL: $(grep -ac '^BENCH-DONE ok' "$LOG") of 2 runs completed (guest exit $RC)"

@@ -12,6 +12,20 @@ import Testing
         #expect(s.started(now: .seconds(30)) == true)   // periodic full reconcile
     }
 
+    @Test func aFullRunLongerThanThePeriodIsFollowedByHalfAPeriodWithoutOne() {
+        var s = SyncScheduler(minInterval: .seconds(1), maxInterval: .seconds(30))
+        s.started(now: .zero); s.finished(success: true, now: .seconds(40))   // a 40 s first sync
+        #expect(s.nextRunTime() == .seconds(55), "not at once (30 s after its start), but 15 s after its end")
+        s.request()
+        #expect(s.nextRunTime() == .seconds(1), "changes still run at once")
+        #expect(s.started(now: .seconds(41)) == false, "and are no periodic reconcile")
+        s.finished(success: true, now: .seconds(42))
+        #expect(s.nextRunTime() == .seconds(71))
+        #expect(s.started(now: .seconds(71)) == true)
+        s.finished(success: true, now: .seconds(72))
+        #expect(s.nextRunTime() == .seconds(101), "a short full run: the period counts from its start again")
+    }
+
     @Test func changesCoalesceAndRespectMinInterval() {
         var s = SyncScheduler(minInterval: .seconds(2), maxInterval: .seconds(30))
         s.started(now: .seconds(10)); s.finished(success: true, now: .seconds(10))

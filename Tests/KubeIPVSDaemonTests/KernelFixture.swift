@@ -35,15 +35,16 @@ struct KernelFixture {
         store.replaceSlices(objects.endpointSlices)
     }
 
-    /// Syncs the store's pending changes (`full`: everything), at `now`, for this node as the daemon sees
-    /// it: its interfaces' addresses (`withServiceIPs`: those on kube-ipvs0 too, as before the daemon
-    /// filtered them out).
+    /// Syncs the store's pending changes (`full`: a periodic reconcile, the kernel re-read), at `now`,
+    /// for this node as the daemon sees it: its interfaces' addresses (`withServiceIPs`: those on
+    /// kube-ipvs0 too, as before the daemon filtered them out).
     mutating func sync(_ proxier: IPVSProxier, full: Bool = false, withServiceIPs: Bool = false,
                        now: Duration) async -> SyncOutcome {
         let changes = store.takeChanges()
         let local = await links.localAddresses().filter { withServiceIPs || $0.interface != "kube-ipvs0" }
         let node = NodeContext(name: "node1", localAddresses: local, primaryIPs: [Self.nodeIP])
-        return await proxier.sync(SyncRequest(store: store, changed: full ? nil : changes, node: node, now: now))
+        return await proxier.sync(SyncRequest(store: store, changed: changes, reconcileKernel: full, node: node,
+                                              now: now))
     }
 
     /// `ADDRESS:PORT/WEIGHT` of each real server of `vs`, sorted.

@@ -37,11 +37,12 @@ struct ProxierFixture {
         return ManifestLoader.loadFile(url.path)
     }
 
-    /// A full (changed nil) or partial sync at monotonic second `t`.
+    /// A partial sync, or (`full`) a periodic reconcile as the daemon asks for it: the kernel re-read,
+    /// the pending changes re-planned. At monotonic second `t`.
     mutating func sync(full: Bool = false, at t: Int64 = 0) async -> SyncOutcome {
         let changed = store.takeChanges()
-        return await proxier.sync(SyncRequest(store: store, changed: full ? nil : changed, node: Self.node,
-                                              now: .seconds(t)))
+        return await proxier.sync(SyncRequest(store: store, changed: changed, reconcileKernel: full,
+                                              node: Self.node, now: .seconds(t)))
     }
 
     /// The full plan for the current objects.

@@ -59,7 +59,7 @@ struct ReflectorTests {
                 #expect(await eventually { mirror.replacements == 1 })
                 try store.create(.services, serviceJSON("b"))
                 let afterB = String(store.resourceVersion)
-                #expect(await eventually(.seconds(3)) { reflector.statistics.watchesEnded >= 1 })
+                #expect(await eventually(.seconds(15)) { reflector.statistics.watchesEnded >= 1 })
                 #expect(await eventually { server.requestLog.resourceRequests.filter(\.isWatch).count == 2 })
                 try store.create(.services, serviceJSON("c"))
                 #expect(await eventually { mirror.versions == storeVersions(store, .services) })
@@ -86,7 +86,7 @@ struct ReflectorTests {
                                     configuration: configuration, recorder: recorder) { reflector, mirror in
                 #expect(await eventually { mirror.replacements == 1 && store.watcherCount(.services) == 1 })
                 server.faults.setIgnoringWatchTimeouts(false)
-                #expect(await eventually(.seconds(4)) { server.requestLog.resourceRequests.filter(\.isWatch).count == 2 })
+                #expect(await eventually(.seconds(15)) { server.requestLog.resourceRequests.filter(\.isWatch).count == 2 })
                 #expect(reflector.statistics.failures == 1)
                 #expect(recorder.recorded == [.milliseconds(100)])
                 try store.create(.services, serviceJSON("b"))

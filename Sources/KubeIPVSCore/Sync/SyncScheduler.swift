@@ -23,6 +23,10 @@ public struct SyncScheduler: Hashable, Sendable {
     public private(set) var followUpAt: Duration?
     /// Start time of the last full run: periodic, or the first one.
     public private(set) var lastFullRun: Duration?
+    /// End time of the last full run. A full run that took longer than `maxInterval` (a huge table on a
+    /// slow node) is followed by at least half a period without one, never by another at once.
+    public private(set) var lastFullEnd: Duration?
+    private var runningFull = false
 
     public init(minInterval: Duration, maxInterval: Duration, retryInterval: Duration = .seconds(1)) {
         self.minInterval = minInterval
@@ -40,12 +44,15 @@ public struct SyncScheduler: Hashable, Sendable {
     /// The time at which the next run should start (the first run is due at once).
     public func nextRunTime() -> Duration {
         guard let last = lastRun else { return .zero }
-        var due = last + maxInterval
+        var due = max(last + maxInterval, fullRestEnd)
         if pending { due = min(due, last + minInterval) }
         if let retry = retryAt { due = min(due, max(retry, last + minInterval)) }
         if let followUp = followUpAt { due = min(due, max(followUp, last + minInterval)) }
         return due
     }
+
+    /// No periodic full run before this: half a period after the last one ended.
+    private var fullRestEnd: Duration { lastFullEnd.map { $0 + maxInterval / 2 } ?? .zero }
 
     /// True if a run should start at `now`.
     public func isDue(now: Duration) -> Bool { now >= nextRunTime() }
@@ -56,9 +63,10 @@ public struct SyncScheduler: Hashable, Sendable {
     /// returns false but counts as full (the caller has nothing to be incremental from).
     @discardableResult
     public mutating func started(now: Duration) -> Bool {
-        let overdue = lastFullRun.map { now >= $0 + maxInterval } ?? false
+        let overdue = lastFullRun.map { now >= max($0 + maxInterval, fullRestEnd) } ?? false
         let periodic = lastRun != nil && (overdue || (!pending && retryAt == nil && followUpAt == nil))
-        if periodic || lastRun == nil { lastFullRun = now }
+        runningFull = periodic || lastRun == nil
+        if runningFull { lastFullRun = now }
         lastRun = now
         pending = false
         retryAt = nil
@@ -68,6 +76,8 @@ public struct SyncScheduler: Hashable, Sendable {
 
     /// Call when a run ends.
     public mutating func finished(success: Bool, now: Duration) {
+        if runningFull { lastFullEnd = now }
+        runningFull = false
         if success {
             failures = 0
             return

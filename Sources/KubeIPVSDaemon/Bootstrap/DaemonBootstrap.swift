@@ -46,7 +46,7 @@ public enum DaemonBootstrap {
         let daemon = ProxyDaemon(
             source: source, proxier: proxier,
             node: .init(name: nodeName, localAddresses: {
-                ((try? await links.localAddresses()) ?? []).filter { $0.interface != dummy }
+                (try? await links.localAddresses(excluding: dummy)) ?? []
             }),
             minSyncPeriod: options.minSyncPeriod, syncPeriod: options.syncPeriod, metrics: metrics,
             health: health, healthChecks: checks, logger: logger)

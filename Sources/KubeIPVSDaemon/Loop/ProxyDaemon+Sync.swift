@@ -7,6 +7,7 @@ extension ProxyDaemon {
     @discardableResult
     public func syncNow() async -> SyncOutcome {
         let start = clock.now
+        syncsStarted += 1
         let periodic = scheduler.started(now: start - epoch)
         let first = syncCount == 0
         if periodic || first { await refreshNode() }
@@ -15,8 +16,10 @@ extension ProxyDaemon {
         let changes = store.takeChanges()
         let queuedAt = firstChangeQueued
         firstChangeQueued = nil
-        let request = SyncRequest(store: store, changed: (periodic || first) ? nil : changes, node: node,
-                                  now: start - epoch)
+        // A periodic reconcile re-reads the kernel but re-plans only what changed: the desired state is
+        // kept current service by service, so re-planning an unchanged cluster would only burn CPU.
+        let request = SyncRequest(store: store, changed: first ? nil : changes, reconcileKernel: periodic,
+                                  node: node, now: start - epoch)
         let outcome = await proxier.sync(request)
         let elapsed = clock.now - start
         record(outcome, elapsed: elapsed, queuedAt: queuedAt)

@@ -42,6 +42,8 @@ public actor ProxyDaemon {
     var lastAddressPoll: ContinuousClock.Instant?
     public internal(set) var lastOutcome: SyncOutcome?
     public internal(set) var syncCount = 0
+    /// Syncs begun (one more than `syncCount` while a sync runs).
+    public internal(set) var syncsStarted = 0
 
     public init(source: any ObjectSource, proxier: any Proxier, node: NodeFacts, minSyncPeriod: Duration,
                 syncPeriod: Duration, metrics: DaemonMetrics, health: HealthState,

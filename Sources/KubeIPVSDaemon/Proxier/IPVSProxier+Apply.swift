@@ -95,9 +95,23 @@ extension IPVSProxier {
         return errors
     }
 
+    /// Diffs and applies the virtual servers in `scope` (all when nil), a chunk of keys at a time so the
+    /// changes of a 10,000-service table never all sit in memory at once (each key's changes stay in order).
     func applyIPVS(scope: Set<VirtualServerKey>?, now: Duration) async -> [String] {
-        let changes = IPVSReconciler.diff(desired: desired.table, observed: applied, scope: scope,
-                                          owns: ownership(scope: scope).predicate, termination: &termination, now: now)
+        let keys = (scope ?? Set(desired.table.keys).union(applied.keys)).sorted()
+        var errors: [String] = []
+        for start in stride(from: 0, to: keys.count, by: Self.applyChunk) {
+            let chunk = Set(keys[start..<min(start + Self.applyChunk, keys.count)])
+            errors += await applyIPVS(chunk: chunk, now: now)
+        }
+        return errors
+    }
+
+    static var applyChunk: Int { 2048 }
+
+    private func applyIPVS(chunk: Set<VirtualServerKey>, now: Duration) async -> [String] {
+        let changes = IPVSReconciler.diff(desired: desired.table, observed: applied, scope: chunk,
+                                          owns: ownership(scope: chunk).predicate, termination: &termination, now: now)
         guard !changes.isEmpty else { return [] }
         let results = await kernel.ipvs.apply(changes.map(Self.operation))
         var errors: [String] = []
@@ -120,11 +134,12 @@ extension IPVSProxier {
             entry.server = s
             applied[s.key] = entry
         case .deleteService(let k):
-            applied[k] = nil
+            appliedRealServers -= applied.removeValue(forKey: k)?.realServers.count ?? 0
         case .addRealServer(let k, let r), .updateRealServer(let k, let r):
-            applied[k]?.realServers[r.key] = r
+            guard applied[k] != nil else { return }
+            if applied[k]?.realServers.updateValue(r, forKey: r.key) == nil { appliedRealServers += 1 }
         case .deleteRealServer(let k, let r):
-            applied[k]?.realServers[r] = nil
+            if applied[k]?.realServers.removeValue(forKey: r) != nil { appliedRealServers -= 1 }
             applied[k]?.counters[r] = nil
         }
     }

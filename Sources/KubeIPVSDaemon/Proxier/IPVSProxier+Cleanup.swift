@@ -32,6 +32,7 @@ extension IPVSProxier {
             do { try await kernel.ipsets.destroy(set: name) } catch { failures.append("destroy \(name): \(error)") }
         }
         applied = [:]
+        appliedRealServers = 0
         appliedSets = [:]
         appliedAddresses = []
         appliedRules = [:]

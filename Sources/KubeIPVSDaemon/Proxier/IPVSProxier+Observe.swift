@@ -8,13 +8,16 @@ extension IPVSProxier {
         appliedAddresses = Set(try await kernel.links.addresses(on: config.dummyInterface))
         var table = IPVSTableState()
         for vs in try await kernel.ipvs.table() {
+            // Counters decide how a real server that goes is removed: only those not wanted are kept.
+            let wanted = desired.table[vs.virtualServer.key]?.realServers ?? [:]
             var counters: [RealServerKey: RealServerCounters] = [:]
-            for rs in vs.realServers { counters[rs.realServer.key] = rs.counters }
+            for rs in vs.realServers where wanted[rs.realServer.key] == nil { counters[rs.realServer.key] = rs.counters }
             table[vs.virtualServer.key] = IPVSServiceState(server: vs.virtualServer,
                                                            realServers: vs.realServers.map(\.realServer),
                                                            counters: counters)
         }
         applied = table
+        appliedRealServers = table.values.reduce(0) { $0 + $1.realServers.count }
         let existing = Set(try await kernel.ipsets.setNames())
         appliedSets = [:]
         for family in [IPFamily.v4, .v6] {
@@ -49,13 +52,15 @@ extension IPVSProxier {
             do {
                 let states = try await kernel.ipvs.realServers(of: key)
                 guard var entry = applied[key] else { continue }
+                appliedRealServers -= entry.realServers.count
                 entry.realServers = Dictionary(states.map { ($0.realServer.key, $0.realServer) },
                                                uniquingKeysWith: { a, _ in a })
                 entry.counters = Dictionary(states.map { ($0.realServer.key, $0.counters) },
                                             uniquingKeysWith: { a, _ in a })
+                appliedRealServers += entry.realServers.count
                 applied[key] = entry
             } catch where error.code == .notFound {
-                applied[key] = nil
+                appliedRealServers -= applied.removeValue(forKey: key)?.realServers.count ?? 0
                 termination.endAll(key)
             } catch {
                 errors.append("reading real servers of \(key): \(error)")

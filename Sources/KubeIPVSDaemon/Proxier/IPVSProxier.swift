@@ -31,6 +31,8 @@ public actor IPVSProxier: Proxier {
     var desired = IPVSDesiredState()
     /// What the kernel holds as far as we know (re-read on every full sync).
     var applied = IPVSTableState()
+    /// Real servers in `applied`, counted as it changes (summing 10,000 entries per sync showed up).
+    var appliedRealServers = 0
     var appliedAddresses: Set<IPAddress> = []
     var appliedSets: [String: IPSetState] = [:]
     var appliedRules: [IPFamily: String] = [:]
@@ -44,6 +46,8 @@ public actor IPVSProxier: Proxier {
     var nodeAddresses: Set<IPAddress> = []
     /// Set after a failed operation: the next sync re-reads the kernel.
     var needsFullSync = true
+    /// Every service has been planned once (later syncs re-plan only the changed ones).
+    var planned = false
 
     public init(kernel: Kernel, config: ProxyConfiguration, drainTimeout: Duration = .seconds(900), logger: Logger) {
         self.kernel = kernel
@@ -56,8 +60,9 @@ public actor IPVSProxier: Proxier {
         let nodeChanged = node != request.node
         if nodeChanged { node = request.node }
         let full = request.isFull || needsFullSync || nodeChanged
-        let changed = full ? nil : request.changed
-        replan(request.store, changed: changed, node: request.node)
+        // Node facts feed every plan (NodePorts, Local policies); otherwise only changed services re-plan.
+        replan(request.store, changed: nodeChanged || !planned ? nil : request.changed, node: request.node)
+        planned = true
         var errors: [String] = []
         if full {
             do { try await observeKernel() } catch {
@@ -75,21 +80,40 @@ public actor IPVSProxier: Proxier {
 
     /// Re-plans the changed services (all when nil) into the desired state.
     func replan(_ store: ObjectStore, changed: Set<ServiceName>?, node: NodeContext) {
-        let objects = store.objects(for: changed)
+        if let changed { return replan(store, services: changed, node: node) }
+        // All of them a chunk at a time: the snapshot and plans of 10,000 services at once weigh more
+        // than the desired state they produce. What changed is not needed: a full sync compares everything.
+        rejections = RejectionLedger()
+        let all = Set(desired.portPlans.keys.map(\.service)).union(store.services.keys).sorted()
+        for start in stride(from: 0, to: all.count, by: Self.replanChunk) {
+            replan(store, services: Set(all[start..<min(start + Self.replanChunk, all.count)]), node: node)
+            _ = desired.takeDirty()
+        }
+        // Slices that name no service belong to no chunk; their rejections still count.
+        let orphans = store.slices.values.filter { $0.serviceName == nil }
+        if !orphans.isEmpty {
+            let snapshot = ProxySnapshot.build(services: [], slices: Array(orphans), node: node)
+            rejections.replace(for: [], with: snapshot.rejections, store: store)
+        }
+    }
+
+    static let replanChunk = 1000
+
+    private func replan(_ store: ObjectStore, services names: Set<ServiceName>, node: NodeContext) {
+        let objects = store.objects(for: names)
         let snapshot = ProxySnapshot.build(services: objects.services, slices: objects.slices, node: node)
         var plans: [ServiceName: [PortPlan]] = [:]
         for plan in IPVSPlanner.planPorts(snapshot, node: node, config: config) {
             plans[plan.servicePort.service, default: []].append(plan)
         }
-        let names = changed ?? Set(desired.portPlans.keys.map(\.service)).union(store.services.keys)
         for name in names { desired.replace(service: name, with: plans[name] ?? []) }
-        rejections.replace(for: changed, with: snapshot.rejections, store: store)
+        rejections.replace(for: names, with: snapshot.rejections, store: store)
     }
 
     func outcome(full: Bool, errors: [String]) -> SyncOutcome {
         SyncOutcome(success: errors.isEmpty, full: full, errors: errors,
                     rejections: rejections.all + desired.conflicts(), wantsFollowUp: termination.count > 0,
-                    virtualServers: applied.count, realServers: applied.values.reduce(0) { $0 + $1.realServers.count },
+                    virtualServers: applied.count, realServers: appliedRealServers,
                     draining: termination.count, healthChecks: desired.healthChecks())
     }
 }

@@ -24,7 +24,7 @@ public actor IptablesModeProxier: Proxier {
         let checks = Self.healthChecks(snapshot)
         do {
             // The hint lets the proxier render and compare only the changed services (nil: all).
-            let report = try await proxier.sync(snapshot, changed: request.changed)
+            let report = try await proxier.sync(snapshot, changed: request.isFull ? nil : request.changed)
             for failure in report.conntrackFailures {
                 logger.warning("conntrack cleanup failed", metadata: ["error": "\(failure)"])
             }

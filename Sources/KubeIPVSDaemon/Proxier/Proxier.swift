@@ -1,21 +1,28 @@
 import KubeIPVSCore
 
-/// One sync's input: the current objects, which services changed (nil: all, a full resync), the
-/// node facts, and the monotonic time.
+/// One sync's input: the current objects, which services changed (nil: all of them, nothing to be
+/// incremental from), whether the kernel is to be re-read and repaired, the node facts, and the
+/// monotonic time.
 public struct SyncRequest: Sendable {
     public var store: ObjectStore
     public var changed: Set<ServiceName>?
+    /// A periodic full reconcile (`--ipvs-sync-period`): re-read the kernel and repair drift, even
+    /// though only `changed` need re-planning.
+    public var reconcileKernel: Bool
     public var node: NodeContext
     public var now: Duration
 
-    public init(store: ObjectStore, changed: Set<ServiceName>?, node: NodeContext, now: Duration) {
+    public init(store: ObjectStore, changed: Set<ServiceName>?, reconcileKernel: Bool = false,
+                node: NodeContext, now: Duration) {
         self.store = store
         self.changed = changed
+        self.reconcileKernel = reconcileKernel
         self.node = node
         self.now = now
     }
 
-    public var isFull: Bool { changed == nil }
+    /// Everything is compared against the kernel (first sync, or a periodic full reconcile).
+    public var isFull: Bool { changed == nil || reconcileKernel }
 }
 
 /// What a sync did.
