@@ -13,8 +13,10 @@
 #   kube-ipvs-bench daemon       IPVSProxier (real netlink/libipset/rtnetlink/iptables-restore backends) full
 #                                sync from an empty kernel vs `ipvsadm -R` of the same table  (target ratio <= 1.2)
 #                                K EndpointSlice changes -> kernel, daemon time p50/p99     (target p99 <= 5 ms)
-#   kube-ipvs-bench daemon-rest  a ProxyDaemon (fresh process) after its first sync: CPU over S seconds at rest
-#                                (target: no sync, < 0.5 % of a core) and peak RSS           (target <= 150 MB)
+#                                (ip_vs is reloaded before ipvsadm -R: a flush leaves the dest trash every add scans)
+#   kube-ipvs-bench daemon-rest  a ProxyDaemon (fresh process) after its first sync: CPU over S seconds between
+#                                syncs (target < 0.5 % of a core), CPU over a sync period with its periodic
+#                                reconcile (printed), and peak RSS                           (target <= 150 MB)
 # Prints the guest's BENCH lines, then a summary with met/MISSED per target.
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
