@@ -16,53 +16,53 @@ import KubeIPVSCore
 /// Errors are ``KernelError`` whose `detail` is ipset's own message.
 public protocol IPSetControl: Sendable {
     /// `ipset create NAME TYPE family F hashsize H maxelem M` / `bitmap:port range A-B`.
-    func create(_ spec: IPSetSpec, ignoreExisting: Bool) async throws
+    nonisolated(nonsending) func create(_ spec: IPSetSpec, ignoreExisting: Bool) async throws
 
     /// `ipset destroy NAME`.
-    func destroy(set name: String) async throws
+    nonisolated(nonsending) func destroy(set name: String) async throws
 
     /// `ipset flush NAME`: removes every entry, keeps the set.
-    func flush(set name: String) async throws
+    nonisolated(nonsending) func flush(set name: String) async throws
 
     /// `ipset swap A B`: exchanges the two sets' contents and types (names and references stay).
-    func swap(_ first: String, _ second: String) async throws
+    nonisolated(nonsending) func swap(_ first: String, _ second: String) async throws
 
     /// `ipset list -n`: every set name in the namespace, sorted.
-    func setNames() async throws -> [String]
+    nonisolated(nonsending) func setNames() async throws -> [String]
 
     /// The `create` line of one set, read back from the kernel (`comment` is always empty).
-    func header(of name: String) async throws -> IPSetSpec
+    nonisolated(nonsending) func header(of name: String) async throws -> IPSetSpec
 
     /// Every entry of one set, parsed back into ``IPSetEntry`` (sorted).
-    func entries(of name: String) async throws -> [IPSetEntry]
+    nonisolated(nonsending) func entries(of name: String) async throws -> [IPSetEntry]
 
     /// Adds many entries in one batch (one netlink message per page of entries).
     ///
     /// Entries must match the set's type and family, else `.invalid` before anything is sent.
     /// The kernel stops at the first failing entry: entries before it stay added, and the
     /// error's `target` names the failing entry.
-    func add(_ entries: [IPSetEntry], to name: String, ignoreExisting: Bool) async throws
+    nonisolated(nonsending) func add(_ entries: [IPSetEntry], to name: String, ignoreExisting: Bool) async throws
 
     /// Deletes many entries in one batch; same batching and failure rules as ``add(_:to:ignoreExisting:)``.
-    func delete(_ entries: [IPSetEntry], from name: String, ignoreMissing: Bool) async throws
+    nonisolated(nonsending) func delete(_ entries: [IPSetEntry], from name: String, ignoreMissing: Bool) async throws
 
     /// `ipset test NAME ENTRY`, with the kernel's matching: in hash:net and hash:ip,port,net a
     /// host prefix (/32, /128) matches any stored net that covers it, other prefixes match exactly;
     /// a port outside a bitmap's range is simply not contained.
-    func contains(_ entry: IPSetEntry, in name: String) async throws -> Bool
+    nonisolated(nonsending) func contains(_ entry: IPSetEntry, in name: String) async throws -> Bool
 }
 
 extension IPSetControl {
     /// `create` without `-exist`.
-    public func create(_ spec: IPSetSpec) async throws { try await create(spec, ignoreExisting: false) }
+    public nonisolated(nonsending) func create(_ spec: IPSetSpec) async throws { try await create(spec, ignoreExisting: false) }
 
     /// `add` without `-exist`.
-    public func add(_ entries: [IPSetEntry], to name: String) async throws {
+    public nonisolated(nonsending) func add(_ entries: [IPSetEntry], to name: String) async throws {
         try await add(entries, to: name, ignoreExisting: false)
     }
 
     /// `del` without `-exist`.
-    public func delete(_ entries: [IPSetEntry], from name: String) async throws {
+    public nonisolated(nonsending) func delete(_ entries: [IPSetEntry], from name: String) async throws {
         try await delete(entries, from: name, ignoreMissing: false)
     }
 }

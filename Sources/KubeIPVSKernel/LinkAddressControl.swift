@@ -35,48 +35,48 @@ public protocol LinkAddressControl: Sendable {
     /// kube-proxy leaves kube-ipvs0, and returns it. Idempotent. An existing link of another
     /// kind fails with `.exists`. A kernel without the dummy driver fails with `.unsupported`,
     /// errno EOPNOTSUPP, detail ``LinkAddressMessage/dummyUnsupported``.
-    func ensureDummyLink(named name: String) async throws -> NetworkLink
+    nonisolated(nonsending) func ensureDummyLink(named name: String) async throws -> NetworkLink
 
     /// Every link (`ip link`), by index.
-    func links() async throws -> [NetworkLink]
+    nonisolated(nonsending) func links() async throws -> [NetworkLink]
 
     /// `ip link del NAME`.
-    func deleteLink(named name: String) async throws
+    nonisolated(nonsending) func deleteLink(named name: String) async throws
 
     /// Addresses on one link (`ip addr show dev NAME`), host bits included, sorted.
-    func addresses(on link: String) async throws -> [IPAddress]
+    nonisolated(nonsending) func addresses(on link: String) async throws -> [IPAddress]
 
     /// `ip addr add IP/32 dev LINK` (`/128` for IPv6).
-    func addAddress(_ address: IPAddress, to link: String) async throws
+    nonisolated(nonsending) func addAddress(_ address: IPAddress, to link: String) async throws
 
     /// `ip addr del IP/32 dev LINK` (`/128` for IPv6).
-    func deleteAddress(_ address: IPAddress, from link: String) async throws
+    nonisolated(nonsending) func deleteAddress(_ address: IPAddress, from link: String) async throws
 
     /// Every address of every link with the link's name (`ip addr`), loopback and link-local
     /// included; callers filter (NodePort excludes kube-ipvs0 and, by default, loopback).
-    func localAddresses() async throws -> [LocalAddress]
+    nonisolated(nonsending) func localAddresses() async throws -> [LocalAddress]
 
     /// ``localAddresses()`` without those of `link` (kube-ipvs0): what NodePort listens on. An
     /// implementation may ask the kernel for each other link's addresses only, so 10,000 service
     /// addresses on the dummy link cost nothing to leave out.
-    func localAddresses(excluding link: String) async throws -> [LocalAddress]
+    nonisolated(nonsending) func localAddresses(excluding link: String) async throws -> [LocalAddress]
 
     /// ``addAddress(_:to:)`` for each of `addresses`, in order: one result per address (nil: added).
     /// An implementation may pipeline the requests (many per datagram) instead of a round trip each.
-    func addAddresses(_ addresses: [IPAddress], to link: String) async -> [(any Error)?]
+    nonisolated(nonsending) func addAddresses(_ addresses: [IPAddress], to link: String) async -> [(any Error)?]
 
     /// ``deleteAddress(_:from:)`` for each of `addresses`, in order: one result per address (nil: deleted).
-    func deleteAddresses(_ addresses: [IPAddress], from link: String) async -> [(any Error)?]
+    nonisolated(nonsending) func deleteAddresses(_ addresses: [IPAddress], from link: String) async -> [(any Error)?]
 }
 
 extension LinkAddressControl {
     /// All addresses, filtered.
-    public func localAddresses(excluding link: String) async throws -> [LocalAddress] {
+    public nonisolated(nonsending) func localAddresses(excluding link: String) async throws -> [LocalAddress] {
         try await localAddresses().filter { $0.interface != link }
     }
 
     /// One ``addAddress(_:to:)`` after the other.
-    public func addAddresses(_ addresses: [IPAddress], to link: String) async -> [(any Error)?] {
+    public nonisolated(nonsending) func addAddresses(_ addresses: [IPAddress], to link: String) async -> [(any Error)?] {
         var results: [(any Error)?] = []
         for a in addresses {
             do { try await addAddress(a, to: link); results.append(nil) } catch { results.append(error) }
@@ -85,7 +85,7 @@ extension LinkAddressControl {
     }
 
     /// One ``deleteAddress(_:from:)`` after the other.
-    public func deleteAddresses(_ addresses: [IPAddress], from link: String) async -> [(any Error)?] {
+    public nonisolated(nonsending) func deleteAddresses(_ addresses: [IPAddress], from link: String) async -> [(any Error)?] {
         var results: [(any Error)?] = []
         for a in addresses {
             do { try await deleteAddress(a, from: link); results.append(nil) } catch { results.append(error) }

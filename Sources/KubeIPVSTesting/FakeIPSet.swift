@@ -41,6 +41,13 @@ public actor FakeIPSet: IPSetControl {
         return set
     }
 
+    /// Moves a set out for mutation (the caller puts it back): a copy left in `sets` would make
+    /// every member change copy the whole set.
+    private func takeExisting(_ name: String, _ op: String) throws -> StoredSet {
+        guard let set = sets.removeValue(forKey: name) else { throw Self.error(op, name, ENOENT, IPSetMessage.setMissing) }
+        return set
+    }
+
     public func create(_ spec: IPSetSpec, ignoreExisting: Bool) throws {
         let op = "ipset create"
         try injectedFailure(op)
@@ -118,8 +125,8 @@ public actor FakeIPSet: IPSetControl {
         let op = "ipset add"
         try injectedFailure(op)
         guard !entries.isEmpty else { return }
-        var set = try existing(name, op)
-        try Self.validate(entries, for: set.spec, op)
+        var set = try takeExisting(name, op)
+        do { try Self.validate(entries, for: set.spec, op) } catch { sets[name] = set; throw error }
         defer { sets[name] = set; log.append("add \(name) \(entries.count) entries") }
         for entry in entries {
             try Self.checkRange(entry, set.spec, op)
@@ -138,8 +145,8 @@ public actor FakeIPSet: IPSetControl {
         let op = "ipset del"
         try injectedFailure(op)
         guard !entries.isEmpty else { return }
-        var set = try existing(name, op)
-        try Self.validate(entries, for: set.spec, op)
+        var set = try takeExisting(name, op)
+        do { try Self.validate(entries, for: set.spec, op) } catch { sets[name] = set; throw error }
         defer { sets[name] = set; log.append("del \(name) \(entries.count) entries") }
         for entry in entries {
             try Self.checkRange(entry, set.spec, op)

@@ -18,13 +18,13 @@ struct DaemonBench {
     let logger: Logger
     var verdicts = BenchVerdicts()
 
-    init(cluster: BenchCluster, changes: Int, compareIpvsadm: Bool, bench: BenchKernel, logger: Logger) {
+    init(cluster: BenchCluster, changes: Int, compareIpvsadm: Bool, bench: BenchKernel, logger: Logger) throws {
         self.cluster = cluster
         self.changes = changes
         self.compareIpvsadm = compareIpvsadm
         self.bench = bench
         self.logger = logger
-        proxier = IPVSProxier(kernel: bench.kernel, config: ProxyConfiguration(), logger: logger)
+        proxier = try bench.proxier(logger: logger)
     }
 
     mutating func run() async {
@@ -86,24 +86,12 @@ struct DaemonBench {
 
     /// `changes` EndpointSlice updates, each one endpoint moved: upsert + partial sync, timed together.
     mutating func endpointChanges(_ store: inout ObjectStore, node: NodeContext) async {
-        var samples: [Duration] = [], daemonSamples: [Duration] = []
-        var kernelTime = Duration.zero
-        _ = bench.clock.take()
         let cpuStart = BenchFigures.cpuTime()
-        for k in 0..<changes {
-            let i = (k * 7919) % cluster.services, j = k % cluster.endpoints
-            let slice = cluster.slice(i, moved: [j: 1 + k / cluster.services], version: 2 + k)
-            let start = ContinuousClock.now
-            store.upsert(slice)
-            let changed = store.takeChanges()
-            let outcome = await proxier.sync(SyncRequest(store: store, changed: changed, node: node,
-                                                         now: start - DaemonBenchmark.epoch))
-            let elapsed = ContinuousClock.now - start, inKernel = bench.clock.take().values.reduce(.zero, +)
-            samples.append(elapsed)
-            daemonSamples.append(elapsed - inKernel)
-            kernelTime += inKernel
-            check(outcome.success && !outcome.full, "change \(k): full=\(outcome.full) \(outcome.errors.prefix(2))")
-        }
+        let (result, updated) = await ChangeLoop(on: proxier.executor).run(
+            changes, cluster: cluster, store: store, proxier: proxier, clock: bench.clock, node: node)
+        store = updated
+        for failure in result.failures { check(false, failure) }
+        let samples = result.wall, daemonSamples = result.daemon, kernelTime = result.kernel
         let cpu = BenchFigures.cpuTime() - cpuStart
         let total = samples.reduce(.zero, +)
         let moved = (try? await bench.ipvs.realServers(of: VirtualServerKey(address: cluster.clusterIP(0), proto: .tcp, port: 80))) ?? []
@@ -131,7 +119,7 @@ struct DaemonBench {
         check(status == [0, 0], "reloading ip_vs: modprobe exit codes \(status)")
         do {
             bench = try await BenchKernel.make(fake: false)
-            proxier = IPVSProxier(kernel: bench.kernel, config: ProxyConfiguration(), logger: logger)
+            proxier = try bench.proxier(logger: logger)
         } catch {
             check(false, "kernel handles after reloading ip_vs: \(error)")
         }

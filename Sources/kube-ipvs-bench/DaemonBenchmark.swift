@@ -35,9 +35,9 @@ enum DaemonBenchmark {
         let kernel = try await BenchKernel.make(fake: options.fake)
         let verdicts: BenchVerdicts
         if rest {
-            verdicts = await RestBench(cluster: cluster, seconds: options.seconds, bench: kernel, logger: logger).run()
+            verdicts = try await RestBench(cluster: cluster, seconds: options.seconds, bench: kernel, logger: logger).run()
         } else {
-            var bench = DaemonBench(cluster: cluster, changes: options.changes,
+            var bench = try DaemonBench(cluster: cluster, changes: options.changes,
                                     compareIpvsadm: options.compareIpvsadm && !options.fake, bench: kernel, logger: logger)
             await bench.run()
             verdicts = bench.verdicts

@@ -14,18 +14,18 @@ struct RestBench {
     let logger: Logger
     static let syncPeriod = Duration.seconds(30)
 
-    func run() async -> BenchVerdicts {
+    func run() async throws -> BenchVerdicts {
         var verdicts = BenchVerdicts()
-        let proxier = IPVSProxier(kernel: bench.kernel, config: ProxyConfiguration(), logger: logger)
+        let proxier = try bench.proxier(logger: logger)
         let links = bench.links
-        let daemon = ProxyDaemon(
+        let daemon = try ProxyDaemon(
             source: ClusterSource(cluster: cluster), proxier: proxier,
             // As DaemonBootstrap wires it: kube-ipvs0's own addresses are no node facts.
             node: .init(name: "node-0", localAddresses: {
                 (try? await links.localAddresses(excluding: "kube-ipvs0")) ?? []
             }),
             minSyncPeriod: .seconds(1), syncPeriod: Self.syncPeriod, metrics: DaemonMetrics(),
-            health: HealthState(timeout: 60), logger: logger)
+            health: HealthState(timeout: 60), logger: logger, executor: proxier.executor)
         let start = ContinuousClock.now
         let loop = Task { try await daemon.run() }
         defer { loop.cancel() }

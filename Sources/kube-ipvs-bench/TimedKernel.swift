@@ -9,7 +9,7 @@ final class KernelClock: Sendable {
     private let spent = Mutex<[Part: Duration]>([:])
     private let ipvsOperations = Mutex(0)
 
-    func measure<T>(_ part: Part, _ body: () async throws -> T) async rethrows -> T {
+    nonisolated(nonsending) func measure<T>(_ part: Part, _ body: nonisolated(nonsending) () async throws -> T) async rethrows -> T {
         let start = ContinuousClock.now
         defer { let d = ContinuousClock.now - start; spent.withLock { $0[part, default: .zero] += d } }
         return try await body()
@@ -33,30 +33,30 @@ struct TimedIPVS: IPVSControl {
     let inner: any IPVSControl
     let clock: KernelClock
 
-    func apply(_ operations: [IPVSOperation]) async -> [IPVSOperationResult] {
+    nonisolated(nonsending) func apply(_ operations: [IPVSOperation]) async -> [IPVSOperationResult] {
         clock.count(operations.count)
         return await clock.measure(.ipvs) { await inner.apply(operations) }
     }
-    func virtualServers() async throws(KernelError) -> [VirtualServer] {
+    nonisolated(nonsending) func virtualServers() async throws(KernelError) -> [VirtualServer] {
         try await timed { () throws(KernelError) in try await inner.virtualServers() }
     }
-    func realServers(of virtualServer: VirtualServerKey) async throws(KernelError) -> [RealServerState] {
+    nonisolated(nonsending) func realServers(of virtualServer: VirtualServerKey) async throws(KernelError) -> [RealServerState] {
         try await timed { () throws(KernelError) in try await inner.realServers(of: virtualServer) }
     }
-    func table() async throws(KernelError) -> [VirtualServerState] {
+    nonisolated(nonsending) func table() async throws(KernelError) -> [VirtualServerState] {
         try await timed { () throws(KernelError) in try await inner.table() }
     }
-    func timeouts() async throws(KernelError) -> IPVSTimeouts {
+    nonisolated(nonsending) func timeouts() async throws(KernelError) -> IPVSTimeouts {
         try await timed { () throws(KernelError) in try await inner.timeouts() }
     }
-    func setTimeouts(_ timeouts: IPVSTimeouts) async throws(KernelError) {
+    nonisolated(nonsending) func setTimeouts(_ timeouts: IPVSTimeouts) async throws(KernelError) {
         try await timed { () throws(KernelError) in try await inner.setTimeouts(timeouts) }
     }
-    func flush() async throws(KernelError) {
+    nonisolated(nonsending) func flush() async throws(KernelError) {
         try await timed { () throws(KernelError) in try await inner.flush() }
     }
 
-    private func timed<T>(_ body: () async throws(KernelError) -> T) async throws(KernelError) -> T {
+    private nonisolated(nonsending) func timed<T>(_ body: nonisolated(nonsending) () async throws(KernelError) -> T) async throws(KernelError) -> T {
         let result: Result<T, KernelError> = await clock.measure(.ipvs) {
             do throws(KernelError) { return .success(try await body()) } catch { return .failure(error) }
         }
@@ -69,26 +69,26 @@ struct TimedIPSets: IPSetControl {
     let inner: any IPSetControl
     let clock: KernelClock
 
-    func create(_ spec: IPSetSpec, ignoreExisting: Bool) async throws {
+    nonisolated(nonsending) func create(_ spec: IPSetSpec, ignoreExisting: Bool) async throws {
         try await clock.measure(.ipsets) { try await inner.create(spec, ignoreExisting: ignoreExisting) }
     }
-    func destroy(set name: String) async throws { try await clock.measure(.ipsets) { try await inner.destroy(set: name) } }
-    func flush(set name: String) async throws { try await clock.measure(.ipsets) { try await inner.flush(set: name) } }
-    func swap(_ first: String, _ second: String) async throws {
+    nonisolated(nonsending) func destroy(set name: String) async throws { try await clock.measure(.ipsets) { try await inner.destroy(set: name) } }
+    nonisolated(nonsending) func flush(set name: String) async throws { try await clock.measure(.ipsets) { try await inner.flush(set: name) } }
+    nonisolated(nonsending) func swap(_ first: String, _ second: String) async throws {
         try await clock.measure(.ipsets) { try await inner.swap(first, second) }
     }
-    func setNames() async throws -> [String] { try await clock.measure(.ipsets) { try await inner.setNames() } }
-    func header(of name: String) async throws -> IPSetSpec { try await clock.measure(.ipsets) { try await inner.header(of: name) } }
-    func entries(of name: String) async throws -> [IPSetEntry] {
+    nonisolated(nonsending) func setNames() async throws -> [String] { try await clock.measure(.ipsets) { try await inner.setNames() } }
+    nonisolated(nonsending) func header(of name: String) async throws -> IPSetSpec { try await clock.measure(.ipsets) { try await inner.header(of: name) } }
+    nonisolated(nonsending) func entries(of name: String) async throws -> [IPSetEntry] {
         try await clock.measure(.ipsets) { try await inner.entries(of: name) }
     }
-    func add(_ entries: [IPSetEntry], to name: String, ignoreExisting: Bool) async throws {
+    nonisolated(nonsending) func add(_ entries: [IPSetEntry], to name: String, ignoreExisting: Bool) async throws {
         try await clock.measure(.ipsets) { try await inner.add(entries, to: name, ignoreExisting: ignoreExisting) }
     }
-    func delete(_ entries: [IPSetEntry], from name: String, ignoreMissing: Bool) async throws {
+    nonisolated(nonsending) func delete(_ entries: [IPSetEntry], from name: String, ignoreMissing: Bool) async throws {
         try await clock.measure(.ipsets) { try await inner.delete(entries, from: name, ignoreMissing: ignoreMissing) }
     }
-    func contains(_ entry: IPSetEntry, in name: String) async throws -> Bool {
+    nonisolated(nonsending) func contains(_ entry: IPSetEntry, in name: String) async throws -> Bool {
         try await clock.measure(.ipsets) { try await inner.contains(entry, in: name) }
     }
 }
@@ -98,30 +98,30 @@ struct TimedLinks: LinkAddressControl {
     let inner: any LinkAddressControl
     let clock: KernelClock
 
-    func ensureDummyLink(named name: String) async throws -> NetworkLink {
+    nonisolated(nonsending) func ensureDummyLink(named name: String) async throws -> NetworkLink {
         try await clock.measure(.links) { try await inner.ensureDummyLink(named: name) }
     }
-    func links() async throws -> [NetworkLink] { try await clock.measure(.links) { try await inner.links() } }
-    func deleteLink(named name: String) async throws { try await clock.measure(.links) { try await inner.deleteLink(named: name) } }
-    func addresses(on link: String) async throws -> [IPAddress] {
+    nonisolated(nonsending) func links() async throws -> [NetworkLink] { try await clock.measure(.links) { try await inner.links() } }
+    nonisolated(nonsending) func deleteLink(named name: String) async throws { try await clock.measure(.links) { try await inner.deleteLink(named: name) } }
+    nonisolated(nonsending) func addresses(on link: String) async throws -> [IPAddress] {
         try await clock.measure(.links) { try await inner.addresses(on: link) }
     }
-    func addAddress(_ address: IPAddress, to link: String) async throws {
+    nonisolated(nonsending) func addAddress(_ address: IPAddress, to link: String) async throws {
         try await clock.measure(.links) { try await inner.addAddress(address, to: link) }
     }
-    func deleteAddress(_ address: IPAddress, from link: String) async throws {
+    nonisolated(nonsending) func deleteAddress(_ address: IPAddress, from link: String) async throws {
         try await clock.measure(.links) { try await inner.deleteAddress(address, from: link) }
     }
-    func localAddresses() async throws -> [LocalAddress] {
+    nonisolated(nonsending) func localAddresses() async throws -> [LocalAddress] {
         try await clock.measure(.links) { try await inner.localAddresses() }
     }
-    func localAddresses(excluding link: String) async throws -> [LocalAddress] {
+    nonisolated(nonsending) func localAddresses(excluding link: String) async throws -> [LocalAddress] {
         try await clock.measure(.links) { try await inner.localAddresses(excluding: link) }
     }
-    func addAddresses(_ addresses: [IPAddress], to link: String) async -> [(any Error)?] {
+    nonisolated(nonsending) func addAddresses(_ addresses: [IPAddress], to link: String) async -> [(any Error)?] {
         await clock.measure(.links) { await inner.addAddresses(addresses, to: link) }
     }
-    func deleteAddresses(_ addresses: [IPAddress], from link: String) async -> [(any Error)?] {
+    nonisolated(nonsending) func deleteAddresses(_ addresses: [IPAddress], from link: String) async -> [(any Error)?] {
         await clock.measure(.links) { await inner.deleteAddresses(addresses, from: link) }
     }
 }

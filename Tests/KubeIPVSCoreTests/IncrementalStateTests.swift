@@ -97,8 +97,19 @@ import KubeIPVSSources
         Self.replanAll(store, into: &state, names: changed)
         let dirty = state.takeDirty()
         #expect(Set(dirty.virtualServers.map(\.port)) == [80, 30080])
-        // Its ClusterIP was re-counted, not removed: still bound.
-        #expect(dirty.addresses.isSubset(of: state.boundAddresses))
+        // The port was updated in place: its address and set members did not change, so nothing else is dirty.
+        #expect(dirty.addresses.isEmpty)
+        #expect(dirty.entries.isEmpty)
+        #expect(!dirty.companionRules)
+        Self.assertEqualsFullPlan(state, store)
+        // A local endpoint goes: its hairpin member is the one set entry to change.
+        let local = IPAddress("10.244.1.12")!
+        slice.endpoints.removeAll { $0.addresses == ["10.244.1.12"] }
+        store.upsert(slice)
+        Self.replanAll(store, into: &state, names: store.takeChanges())
+        let hairpin = state.takeDirty()
+        #expect(hairpin.entries == ["KUBE-LOOP-BACK": [.ipPortIP(local, .tcp, 8080, local)]])
+        #expect(hairpin.addresses.isEmpty)
         Self.assertEqualsFullPlan(state, store)
         // Delete a service: its addresses and set members go.
         let sticky = try #require(objects.services.first { $0.metadata.name == "sticky" })
@@ -107,6 +118,29 @@ import KubeIPVSSources
         let gone = state.takeDirty()
         #expect(gone.addresses == [IPAddress("10.96.72.46")!])
         #expect(gone.entries["KUBE-CLUSTER-IP"] == [.ipPort(IPAddress("10.96.72.46")!, .tcp, 8080)])
+        Self.assertEqualsFullPlan(state, store)
+    }
+
+    /// Re-planning every service of one random cluster into the state of another (same names; other types,
+    /// ports, addresses, policies and endpoints) equals planning the second from scratch: updating a port
+    /// planned before by its difference keeps every reference count right.
+    @Test(arguments: [UInt64(1), 2, 3, 4])
+    func replanningIntoAnotherClusterEqualsItsFullPlan(seed: UInt64) {
+        let before = RandomCluster(seed: seed, count: 80), after = RandomCluster(seed: seed + 100, count: 80)
+        var store = ObjectStore(), state = IPVSDesiredState()
+        store.replaceServices(before.services)
+        store.replaceSlices(before.slices)
+        Self.replanAll(store, into: &state, names: store.takeChanges())
+        store.replaceServices(after.services)
+        store.replaceSlices(after.slices)
+        let changed = store.takeChanges()
+        #expect(changed.count > 60)
+        Self.replanAll(store, into: &state, names: changed)
+        Self.assertEqualsFullPlan(state, store)
+        // And back again.
+        store.replaceServices(before.services)
+        store.replaceSlices(before.slices)
+        Self.replanAll(store, into: &state, names: store.takeChanges())
         Self.assertEqualsFullPlan(state, store)
     }
 

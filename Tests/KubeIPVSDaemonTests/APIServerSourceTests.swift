@@ -40,9 +40,9 @@ import Testing
                                    logger: Self.logger)
         let ipvs = FakeIPVS()
         let kernel = IPVSProxier.Kernel(ipvs: ipvs, ipsets: FakeIPSet(), links: FakeLinkAddress(), restoreRules: { _, _ in })
-        let daemon = ProxyDaemon(
+        let daemon = try ProxyDaemon(
             source: APIServerSource(client: client, nodeName: "node1", logger: Self.logger),
-            proxier: IPVSProxier(kernel: kernel, config: ProxyConfiguration(), logger: Self.logger),
+            proxier: try IPVSProxier(kernel: kernel, config: ProxyConfiguration(), logger: Self.logger),
             node: .init(name: "node1", localAddresses: { [LocalAddress(interface: "eth0", address: IPAddress("10.0.0.10")!)] }),
             minSyncPeriod: .zero, syncPeriod: .seconds(30), metrics: DaemonMetrics(), health: HealthState(timeout: 60),
             logger: Self.logger)

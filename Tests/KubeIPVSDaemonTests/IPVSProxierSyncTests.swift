@@ -6,7 +6,7 @@ import Testing
 
 @Suite struct IPVSProxierSyncTests {
     @Test func firstSyncProgramsExactlyThePlan() async throws {
-        var f = ProxierFixture()
+        var f = try ProxierFixture()
         let outcome = await f.sync()
         #expect(outcome.success, "\(outcome.errors)")
         #expect(outcome.full)
@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test func partialSyncChangesOnlyTheEditedService() async throws {
-        var f = ProxierFixture()
+        var f = try ProxierFixture()
         _ = await f.sync()
         let before = await f.ipvs.log.count
         f.editSlice("web-nodeport-1") { $0.endpoints.removeAll { $0.addresses == ["10.244.2.13"] } }
@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func restartAdoptsTheTableResetsWeightsAndRemovesStrays() async throws {
-        var first = ProxierFixture()
+        var first = try ProxierFixture()
         _ = await first.sync()
         // Damage as a crash would leave it: a weight-0 server, a stray real server, a lost set member.
         let vs = VirtualServerKey(address: IPAddress("10.96.198.132")!, proto: .tcp, port: 80)
@@ -45,7 +45,7 @@ import Testing
             .addRealServer(RealServer(address: IPAddress("10.244.9.9")!, port: 8080), to: vs),
         ])
         try await first.ipsets.delete([.ipPort(IPAddress("10.96.72.46")!, .tcp, 8080)], from: "KUBE-CLUSTER-IP")
-        var second = ProxierFixture(proxierOver: first)
+        var second = try ProxierFixture(proxierOver: first)
         let before = await first.ipvs.log.count
         let outcome = await second.sync()
         #expect(outcome.success)
@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func fullSyncRepairsDriftAndLeavesForeignAndExcludedServers() async throws {
-        var f = ProxierFixture()
+        var f = try ProxierFixture()
         _ = await f.sync()
         let ours = VirtualServerKey(address: IPAddress("10.96.0.1")!, proto: .tcp, port: 443)
         let foreign = VirtualServer(key: VirtualServerKey(address: IPAddress("172.31.0.1")!, proto: .tcp, port: 80),
@@ -78,7 +78,7 @@ import Testing
     /// on a real node address stays untouched even on a port our ClusterIPs use (only NodePorts we publish
     /// make a node-address virtual server ours).
     @Test func foreignServerOnANodeAddressSurvivesWithDummyAddressesInNodeFacts() async throws {
-        var f = ProxierFixture()
+        var f = try ProxierFixture()
         _ = await f.sync()
         let dummy = f.plan().boundAddresses.map { LocalAddress(interface: "kube-ipvs0", address: $0) }
         let node = NodeContext(name: "node1", localAddresses: ProxierFixture.node.localAddresses + dummy,
@@ -98,7 +98,7 @@ import Testing
     }
 
     @Test func malformedObjectIsRejectedWhileTheRestSyncs() async throws {
-        var f = ProxierFixture()
+        var f = try ProxierFixture()
         var bad = f.objects.services.first { $0.metadata.name == "sticky" }!
         bad.metadata.name = "broken"
         bad.spec.clusterIP = "10.96.99.99"
@@ -110,5 +110,33 @@ import Testing
         #expect(outcome.rejections.contains { $0.kind == .service && $0.object == "demo/broken" && $0.reason.contains("70000") })
         #expect(await f.kernelTable() == IPVSTableText.render(f.plan()))
         #expect(!(await f.ipvs.table()).contains { $0.virtualServer.key.address == IPAddress("10.96.99.99")! })
+    }
+    /// A first sync plans the services a chunk at a time: with more services than a chunk, the kernel still
+    /// gets exactly the plan, a bad object in a late chunk is rejected, and so is a slice that names no
+    /// service (it belongs to no chunk).
+    @Test func chunkedFullReplanProgramsThePlanAndKeepsEveryRejection() async throws {
+        var f = try ProxierFixture()
+        for i in 0..<1_200 {
+            var service = KubeService(metadata: KubeObjectMeta(name: "bulk\(i)", namespace: "bulk"),
+                                      spec: KubeService.Spec(type: "ClusterIP"))
+            let ip = "10.97.\(i / 250).\(i % 250 + 1)"
+            service.spec.clusterIP = ip
+            service.spec.clusterIPs = [ip]
+            service.spec.ports = [KubeService.Port(name: "http", protocol: "TCP", port: i == 1_150 ? 0 : 80)]
+            f.store.upsert(service)
+        }
+        var orphan = try #require(f.objects.endpointSlices.first { $0.metadata.name == "web-nodeport-1" })
+        orphan.metadata.name = "orphan"
+        orphan.metadata.labels = [:]
+        f.store.upsert(orphan)
+        let outcome = await f.sync()
+        #expect(outcome.success)
+        #expect(outcome.virtualServers == f.plan().virtualServers.count)
+        #expect(outcome.virtualServers > 1_199)
+        #expect(await f.kernelTable() == IPVSTableText.render(f.plan()))
+        #expect(outcome.rejections.contains { $0.kind == .service && $0.object == "bulk/bulk1150" })
+        #expect(outcome.rejections.contains { $0.kind == .endpointSlice && $0.object == "demo/orphan"
+            && $0.reason.contains("is missing") })
+        #expect(outcome.rejections == f.plan().rejections.sorted())
     }
 }

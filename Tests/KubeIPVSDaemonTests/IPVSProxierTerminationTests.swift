@@ -9,7 +9,7 @@ import Testing
     static let rs = RealServerKey(address: IPAddress("10.244.2.13")!, port: 8080)
 
     @Test func busyTcpRealServerDrainsAtWeightZeroThenGoes() async throws {
-        var f = ProxierFixture()
+        var f = try ProxierFixture()
         _ = await f.sync()
         await f.ipvs.setCounters(RealServerCounters(activeConnections: 2), of: Self.rs, in: Self.vs)
         f.editSlice("web-nodeport-1") { $0.endpoints.removeAll { $0.addresses == ["10.244.2.13"] } }
@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func drainDeadlineDeletesAnyway() async throws {
-        var f = ProxierFixture()
+        var f = try ProxierFixture()
         _ = await f.sync()
         await f.ipvs.setCounters(RealServerCounters(activeConnections: 1), of: Self.rs, in: Self.vs)
         f.editSlice("web-nodeport-1") { $0.endpoints.removeAll { $0.addresses == ["10.244.2.13"] } }
@@ -41,7 +41,7 @@ import Testing
     }
 
     @Test func udpRealServerGoesAtOnceEvenWithTraffic() async throws {
-        var f = ProxierFixture()
+        var f = try ProxierFixture()
         _ = await f.sync()
         let dns = VirtualServerKey(address: IPAddress("10.96.0.10")!, proto: .udp, port: 53)
         let rs = RealServerKey(address: IPAddress("10.244.2.53")!, port: 53)
@@ -53,7 +53,7 @@ import Testing
     }
 
     @Test func failedOperationMakesTheNextSyncFullAndItRecovers() async throws {
-        var f = ProxierFixture()
+        var f = try ProxierFixture()
         _ = await f.sync()
         await f.ipsets.failNext("ipset add", with: KernelError(code: .failed, operation: "ipset add",
                                                                target: "KUBE-CLUSTER-IP", detail: "injected"))
@@ -71,7 +71,7 @@ import Testing
     }
 
     @Test func cleanupRemovesOursOnly() async throws {
-        var f = ProxierFixture()
+        var f = try ProxierFixture()
         _ = await f.sync()
         let foreign = VirtualServer(key: VirtualServerKey(address: IPAddress("172.31.0.1")!, proto: .tcp, port: 80),
                                     scheduler: .roundRobin)

@@ -23,8 +23,8 @@ struct KernelFixture {
     }
 
     /// A fresh proxier (a new process) on the same fake kernel.
-    func proxier() -> IPVSProxier {
-        IPVSProxier(kernel: kernel, config: ProxyConfiguration(),
+    func proxier() throws -> IPVSProxier {
+        try IPVSProxier(kernel: kernel, config: ProxyConfiguration(),
                     logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 

@@ -10,9 +10,9 @@ import Testing
 
     /// Connection counts were read on full syncs only: a connection opened after the last one did not
     /// keep its real server when a partial sync removed the endpoint (deleted at once, connection reset).
-    @Test func partialSyncCountsConnectionsBeforeRemovingARealServer() async {
+    @Test func partialSyncCountsConnectionsBeforeRemovingARealServer() async throws {
         var f = await KernelFixture()
-        let p = f.proxier()
+        let p = try f.proxier()
         f.load(KernelFixture.service("hold", ip: "10.96.0.70", port: 9000, endpoints: ["10.244.1.11", "10.244.1.12"]))
         #expect(await f.sync(p, full: true, now: .zero).success)
         let vs = VirtualServerKey(address: Self.ip("10.96.0.70"), proto: .tcp, port: 9000)
@@ -37,7 +37,7 @@ import Testing
         let foreign = VirtualServer(key: VirtualServerKey(address: KernelFixture.nodeIP, proto: .tcp, port: 80),
                                     scheduler: .sourceHashing)
         try await f.ipvs.addVirtualServer(foreign)
-        let p = f.proxier()
+        let p = try f.proxier()
         f.load(KernelFixture.service("web", ip: "10.96.0.10", port: 80, endpoints: ["10.244.1.11"]))
         #expect(await f.sync(p, full: true, withServiceIPs: true, now: .zero).success)
         // Now 10.96.0.10 is bound on kube-ipvs0 and among the node's local addresses.
@@ -54,7 +54,7 @@ import Testing
         let foreign = VirtualServer(key: VirtualServerKey(address: KernelFixture.nodeIP, proto: .tcp, port: 80),
                                     scheduler: .roundRobin)
         try await f.ipvs.addVirtualServer(foreign)
-        let running = f.proxier()
+        let running = try f.proxier()
         f.load(KernelFixture.service("np", ip: "10.96.0.20", port: 80, nodePort: 30080, endpoints: ["10.244.1.11"]))
         #expect(await f.sync(running, full: true, now: .zero).success)
         let nodePort = VirtualServerKey(address: KernelFixture.nodeIP, proto: .tcp, port: 30080)

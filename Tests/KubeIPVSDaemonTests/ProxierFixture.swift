@@ -20,12 +20,12 @@ struct ProxierFixture {
                                   primaryIPs: [IPAddress("10.0.0.10")!])
     static let config = ProxyConfiguration(clusterCIDRs: [CIDR("10.244.0.0/16")!], excludeCIDRs: [CIDR("10.200.0.0/16")!])
 
-    init(proxierOver other: ProxierFixture? = nil) {
+    init(proxierOver other: ProxierFixture? = nil) throws {
         objects = ProxierFixture.examples()
         let kernel = IPVSProxier.Kernel(ipvs: other?.ipvs ?? ipvs, ipsets: other?.ipsets ?? ipsets,
                                         links: other?.links ?? links,
                                         restoreRules: { [rules] family, text in await rules.record(family, text) })
-        proxier = IPVSProxier(kernel: kernel, config: Self.config, drainTimeout: .seconds(60),
+        proxier = try IPVSProxier(kernel: kernel, config: Self.config, drainTimeout: .seconds(60),
                               logger: Logger(label: "test"))
         store.replaceServices(objects.services)
         store.replaceSlices(objects.endpointSlices)

@@ -46,9 +46,9 @@ import Testing
         let kernel = IPVSProxier.Kernel(ipvs: ipvs, ipsets: FakeIPSet(), links: links, restoreRules: { _, _ in })
         let metrics = DaemonMetrics()
         let health = HealthState(timeout: 60)
-        let daemon = ProxyDaemon(
+        let daemon = try ProxyDaemon(
             source: ManifestDirectorySource(path: dir.path, pollInterval: .milliseconds(50), logger: logger),
-            proxier: IPVSProxier(kernel: kernel, config: ProxyConfiguration(), logger: logger),
+            proxier: try IPVSProxier(kernel: kernel, config: ProxyConfiguration(), logger: logger),
             node: .init(name: "node1", localAddresses: { [LocalAddress(interface: "eth0", address: IPAddress("10.0.0.10")!)] }),
             minSyncPeriod: .zero, syncPeriod: .seconds(30), metrics: metrics, health: health, logger: logger)
         let run = Task { try await daemon.run() }

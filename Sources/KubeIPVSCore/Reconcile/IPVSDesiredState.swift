@@ -34,18 +34,26 @@ public struct IPVSDesiredState: Sendable {
 
     public init() {}
 
-    /// Replaces everything a service contributed with `plans` (empty when the service is gone).
+    /// Replaces everything a service contributed with `plans` (empty when the service is gone). A port
+    /// planned before and now contributes only the difference (one endpoint moved: two set members,
+    /// one virtual server), so a sync after a small change costs that change.
     public mutating func replace(service: ServiceName, with plans: [PortPlan]) {
+        var previous: [ServicePortName: PortPlan] = [:]
         for name in portsByService[service] ?? [] {
-            if let old = portPlans.removeValue(forKey: name) { contribute(old, sign: -1) }
+            previous[name] = portPlans.removeValue(forKey: name)
             healthChecked.remove(name)
         }
         portsByService[service] = plans.isEmpty ? nil : plans.map(\.servicePort)
         for plan in plans {
             portPlans[plan.servicePort] = plan
             if plan.healthCheckNodePort != nil { healthChecked.insert(plan.servicePort) }
-            contribute(plan, sign: 1)
+            if let old = previous.removeValue(forKey: plan.servicePort) {
+                update(from: old, to: plan)
+            } else {
+                contribute(plan, sign: 1)
+            }
         }
+        for old in previous.values { contribute(old, sign: -1) }
     }
 
     /// Returns and clears what changed.
@@ -110,27 +118,56 @@ public struct IPVSDesiredState: Sendable {
 
     private mutating func contribute(_ plan: PortPlan, sign: Int) {
         for vs in plan.virtualServers { claim(vs, sign: sign) }
-        for address in plan.boundAddresses {
-            if count(&addressRefs, address, sign) {
-                dirty.addresses.insert(address)
-                let member = IPSetMember(set: .ipvsIPs, family: address.family, entry: .ip(address))
-                countEntry(member, sign)
-            }
-        }
+        for address in plan.boundAddresses { bind(address, sign) }
         for member in plan.ipsetEntries { countEntry(member, sign) }
-        for key in plan.nodeAccessBlocked where count(&blockedRefs, key, sign) { dirty.companionRules = true }
+        for key in plan.nodeAccessBlocked { block(key, sign) }
+    }
+
+    /// Contributes what differs between two plans of one service port (each list is sorted, unique).
+    private mutating func update(from old: PortPlan, to new: PortPlan) {
+        guard old != new else { return }
+        walkSorted(old.virtualServers, new.virtualServers, by: <, onlyOld: { claim($0, sign: -1) },
+                   onlyNew: { claim($0, sign: 1) }, inBoth: { if $0 != $1 { reclaim($0, with: $1) } })
+        walkSorted(old.boundAddresses, new.boundAddresses, by: <, onlyOld: { bind($0, -1) },
+                   onlyNew: { bind($0, 1) }, inBoth: { _, _ in })
+        walkSorted(old.ipsetEntries, new.ipsetEntries, by: <, onlyOld: { countEntry($0, -1) },
+                   onlyNew: { countEntry($0, 1) }, inBoth: { _, _ in })
+        walkSorted(old.nodeAccessBlocked, new.nodeAccessBlocked, by: <, onlyOld: { block($0, -1) },
+                   onlyNew: { block($0, 1) }, inBoth: { _, _ in })
+    }
+
+    private mutating func bind(_ address: IPAddress, _ sign: Int) {
+        guard count(&addressRefs, address, sign) else { return }
+        dirty.addresses.insert(address)
+        countEntry(IPSetMember(set: .ipvsIPs, family: address.family, entry: .ip(address)), sign)
+    }
+
+    private mutating func block(_ key: VirtualServerKey, _ sign: Int) {
+        if count(&blockedRefs, key, sign) { dirty.companionRules = true }
     }
 
     private mutating func claim(_ vs: PlannedVirtualServer, sign: Int) {
-        var list = claims[vs.key] ?? []
+        var list = claims.removeValue(forKey: vs.key) ?? []
         if sign > 0 { list.append(vs) } else if let i = list.firstIndex(of: vs) { list.remove(at: i) }
-        claims[vs.key] = list.isEmpty ? nil : list
-        if list.count > 1 { contested.insert(vs.key) } else { contested.remove(vs.key) }
-        dirty.virtualServers.insert(vs.key)
+        settle(vs.key, list)
+    }
+
+    /// The same claim with new settings or real servers.
+    private mutating func reclaim(_ old: PlannedVirtualServer, with new: PlannedVirtualServer) {
+        var list = claims.removeValue(forKey: new.key) ?? []
+        if let i = list.firstIndex(of: old) { list[i] = new } else { list.append(new) }
+        settle(new.key, list)
+    }
+
+    /// Stores the claims on `key` and its winner in the table.
+    private mutating func settle(_ key: VirtualServerKey, _ list: [PlannedVirtualServer]) {
+        if list.isEmpty { claims[key] = nil } else { claims[key] = list }
+        if list.count > 1 { contested.insert(key) } else { contested.remove(key) }
+        dirty.virtualServers.insert(key)
         if let winner = list.min() {
-            table[vs.key] = IPVSServiceState(server: winner.server, realServers: winner.realServers)
+            table[key] = IPVSServiceState(server: winner.server, realServers: winner.realServers)
         } else {
-            table[vs.key] = nil
+            table[key] = nil
         }
     }
 

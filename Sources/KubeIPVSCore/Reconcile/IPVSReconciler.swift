@@ -22,7 +22,7 @@ public enum IPVSReconciler {
             switch (desired[key], observed[key]) {
             case let (want?, nil):
                 upserts.append(.addService(want.server))
-                realUpserts += want.realServers.values.sorted().map { .addRealServer(key, $0) }
+                realUpserts += want.realServers.values.map { .addRealServer(key, $0) }
                 termination.endAll(key)
             case let (want?, have?):
                 guard owns(key) else { continue }
@@ -44,7 +44,7 @@ public enum IPVSReconciler {
     static func realServerUpserts(_ key: VirtualServerKey, want: IPVSServiceState, have: IPVSServiceState,
                                   termination: inout GracefulTermination) -> [IPVSChange] {
         var changes: [IPVSChange] = []
-        for rs in want.realServers.values.sorted() {
+        for rs in want.realServers.values {
             termination.end(key, rs.key)
             if let existing = have.realServers[rs.key] {
                 // A weight-0 leftover (restart, or a drain cancelled by a re-add) is reset here.
@@ -59,7 +59,7 @@ public enum IPVSReconciler {
     static func realServerRemovals(_ key: VirtualServerKey, want: IPVSServiceState, have: IPVSServiceState,
                                    termination: inout GracefulTermination, now: Duration) -> [IPVSChange] {
         var changes: [IPVSChange] = []
-        for rs in have.realServers.values.sorted() where want.realServers[rs.key] == nil {
+        for rs in have.realServers.values where want.realServers[rs.key] == nil {
             let counters = have.counters[rs.key]
             // UDP and SCTP have no connection end to wait for: delete at once (FIELD.md failure 3).
             let drains = key.proto == .tcp && (counters?.total ?? 0) > 0

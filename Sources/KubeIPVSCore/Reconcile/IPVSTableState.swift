@@ -1,14 +1,14 @@
 /// One virtual service as desired by a plan or as read from the kernel.
 public struct IPVSServiceState: Hashable, Sendable {
     public var server: VirtualServer
-    public var realServers: [RealServerKey: RealServer]
+    public var realServers: RealServerTable
     /// Connection counters (observed state only; empty for desired state).
     public var counters: [RealServerKey: RealServerCounters]
 
     public init(server: VirtualServer, realServers: [RealServer] = [],
                 counters: [RealServerKey: RealServerCounters] = [:]) {
         self.server = server
-        self.realServers = Dictionary(realServers.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        self.realServers = RealServerTable(realServers)
         self.counters = counters
     }
 }

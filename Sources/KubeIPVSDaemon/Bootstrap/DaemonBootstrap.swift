@@ -20,7 +20,9 @@ public enum DaemonBootstrap {
         if options.cleanup { return await cleanupEverything(options: options, backend: backend.backend, logger: logger) }
 
         let metrics = DaemonMetrics()
-        let links = try RTNetlinkLinkAddress()
+        // One thread for every kernel actor and the IPVS proxier: a sync calls the kernel without thread switches.
+        let kernelThread = try NamespaceThreadExecutor(name: "kipvs-kernel")
+        let links = RTNetlinkLinkAddress(executor: kernelThread)
         let selection = await ModeSelection.choose(options: options, logger: logger)
         guard let mode = selection.mode else { return 1 }
         metrics.setMode(mode, fallback: selection.fallback)
@@ -28,7 +30,8 @@ public enum DaemonBootstrap {
         let proxier: any Proxier
         switch mode {
         case .ipvs:
-            proxier = try await makeIPVSProxier(options: options, links: links, backend: backend.backend, logger: logger)
+            proxier = try await makeIPVSProxier(options: options, links: links, thread: kernelThread,
+                                                backend: backend.backend, logger: logger)
         case .iptables:
             proxier = makeIptablesProxier(options: options, nodeName: nodeName, backend: backend.backend, logger: logger)
         }
@@ -43,13 +46,13 @@ public enum DaemonBootstrap {
         // re-plan every service at each address poll after a service IP is bound, and could become a
         // primary IP.
         let dummy = options.proxy.dummyInterface
-        let daemon = ProxyDaemon(
+        let daemon = try ProxyDaemon(
             source: source, proxier: proxier,
             node: .init(name: nodeName, localAddresses: {
                 (try? await links.localAddresses(excluding: dummy)) ?? []
             }),
             minSyncPeriod: options.minSyncPeriod, syncPeriod: options.syncPeriod, metrics: metrics,
-            health: health, healthChecks: checks, logger: logger)
+            health: health, healthChecks: checks, logger: logger, executor: kernelThread)
         logger.info("kube-ipvs starting", metadata: [
             "mode": "\(mode.rawValue)", "node": "\(nodeName)", "source": "\(source.name)",
             "scheduler": "\(options.proxy.scheduler)",
@@ -86,9 +89,9 @@ public enum DaemonBootstrap {
         return 0
     }
 
-    static func makeIPVSProxier(options: DaemonOptions, links: RTNetlinkLinkAddress, backend: IptablesBackend,
-                                logger: Logger) async throws -> IPVSProxier {
-        let ipvs = try NetlinkIPVS()
+    static func makeIPVSProxier(options: DaemonOptions, links: RTNetlinkLinkAddress, thread: NamespaceThreadExecutor,
+                                backend: IptablesBackend, logger: Logger) async throws -> IPVSProxier {
+        let ipvs = NetlinkIPVS(executor: thread)
         _ = IPVSHostSetup(logger: logger).apply(strictARP: options.proxy.strictARP)
         do {
             try await IPVSHostSetup.applyTimeouts(tcp: options.tcpTimeout, tcpFin: options.tcpFinTimeout,
@@ -97,11 +100,11 @@ public enum DaemonBootstrap {
             logger.error("cannot set IPVS timeouts", metadata: ["error": "\(error)"])
         }
         let kernel = IPVSProxier.Kernel(
-            ipvs: ipvs, ipsets: try LibIPSet(), links: links,
+            ipvs: ipvs, ipsets: LibIPSet(executor: thread), links: links,
             restoreRules: { family, text in
                 try await IPVSCompanionApplier(backend: backend).apply(family: family, text: text)
             })
-        return IPVSProxier(kernel: kernel, config: options.proxy, logger: logger)
+        return try IPVSProxier(kernel: kernel, config: options.proxy, logger: logger, executor: thread)
     }
 
     static func makeIptablesProxier(options: DaemonOptions, nodeName: String, backend: IptablesBackend,
@@ -121,10 +124,10 @@ public enum DaemonBootstrap {
             logger.error("iptables cleanup incomplete", metadata: ["error": "\(error)"])
         }
         do {
-            let links = try RTNetlinkLinkAddress()
-            let kernel = IPVSProxier.Kernel(ipvs: try NetlinkIPVS(), ipsets: try LibIPSet(), links: links,
-                                            restoreRules: { _, _ in })
-            try await IPVSProxier(kernel: kernel, config: options.proxy, logger: logger).cleanup()
+            let thread = try NamespaceThreadExecutor(name: "kipvs-kernel")
+            let kernel = IPVSProxier.Kernel(ipvs: NetlinkIPVS(executor: thread), ipsets: LibIPSet(executor: thread),
+                                            links: RTNetlinkLinkAddress(executor: thread), restoreRules: { _, _ in })
+            try await IPVSProxier(kernel: kernel, config: options.proxy, logger: logger, executor: thread).cleanup()
         } catch {
             failed = true
             logger.error("IPVS cleanup incomplete", metadata: ["error": "\(error)"])

@@ -1,5 +1,6 @@
 import Foundation
 import KubeIPVSCore
+import KubeIPVSNetlink
 import Logging
 
 /// The reconcile loop: object events → change tracking → coalesced syncs of the active proxier.
@@ -45,9 +46,17 @@ public actor ProxyDaemon {
     /// Syncs begun (one more than `syncCount` while a sync runs).
     public internal(set) var syncsStarted = 0
 
+    /// The loop's thread: the IPVS proxier's and the kernel actors', so a change travels from the event to
+    /// the kernel without a thread switch.
+    private let executor: NamespaceThreadExecutor
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    /// Runs on `executor`, or on a thread of its own when nil; throws only if that thread cannot start.
     public init(source: any ObjectSource, proxier: any Proxier, node: NodeFacts, minSyncPeriod: Duration,
                 syncPeriod: Duration, metrics: DaemonMetrics, health: HealthState,
-                healthChecks: HealthCheckNodePorts? = nil, logger: Logger) {
+                healthChecks: HealthCheckNodePorts? = nil, logger: Logger,
+                executor: NamespaceThreadExecutor? = nil) throws {
+        self.executor = try executor ?? NamespaceThreadExecutor(name: "kipvs-loop")
         self.source = source
         self.proxier = proxier
         self.nodeFacts = node

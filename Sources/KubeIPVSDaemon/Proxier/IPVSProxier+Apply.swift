@@ -26,7 +26,7 @@ extension IPVSProxier {
         var keys = Set(termination.draining.keys)
         for key in dirty where key.proto == .tcp {
             guard let have = applied[key] else { continue }
-            let want = desired.table[key]?.realServers ?? [:]
+            let want = desired.table[key]?.realServers ?? []
             if have.realServers.keys.contains(where: { want[$0] == nil }) { keys.insert(key) }
         }
         return keys
@@ -107,7 +107,7 @@ extension IPVSProxier {
         return errors
     }
 
-    static var applyChunk: Int { 2048 }
+    static let applyChunk = 2048
 
     private func applyIPVS(chunk: Set<VirtualServerKey>, now: Duration) async -> [String] {
         let changes = IPVSReconciler.diff(desired: desired.table, observed: applied, scope: chunk,
@@ -137,9 +137,9 @@ extension IPVSProxier {
             appliedRealServers -= applied.removeValue(forKey: k)?.realServers.count ?? 0
         case .addRealServer(let k, let r), .updateRealServer(let k, let r):
             guard applied[k] != nil else { return }
-            if applied[k]?.realServers.updateValue(r, forKey: r.key) == nil { appliedRealServers += 1 }
+            if applied[k]?.realServers.update(r) == nil { appliedRealServers += 1 }
         case .deleteRealServer(let k, let r):
-            if applied[k]?.realServers.removeValue(forKey: r) != nil { appliedRealServers -= 1 }
+            if applied[k]?.realServers.remove(r) != nil { appliedRealServers -= 1 }
             applied[k]?.counters[r] = nil
         }
     }

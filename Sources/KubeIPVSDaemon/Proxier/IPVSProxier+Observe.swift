@@ -9,7 +9,7 @@ extension IPVSProxier {
         var table = IPVSTableState()
         for vs in try await kernel.ipvs.table() {
             // Counters decide how a real server that goes is removed: only those not wanted are kept.
-            let wanted = desired.table[vs.virtualServer.key]?.realServers ?? [:]
+            let wanted = desired.table[vs.virtualServer.key]?.realServers ?? []
             var counters: [RealServerKey: RealServerCounters] = [:]
             for rs in vs.realServers where wanted[rs.realServer.key] == nil { counters[rs.realServer.key] = rs.counters }
             table[vs.virtualServer.key] = IPVSServiceState(server: vs.virtualServer,
@@ -53,8 +53,7 @@ extension IPVSProxier {
                 let states = try await kernel.ipvs.realServers(of: key)
                 guard var entry = applied[key] else { continue }
                 appliedRealServers -= entry.realServers.count
-                entry.realServers = Dictionary(states.map { ($0.realServer.key, $0.realServer) },
-                                               uniquingKeysWith: { a, _ in a })
+                entry.realServers = RealServerTable(states.map(\.realServer))
                 entry.counters = Dictionary(states.map { ($0.realServer.key, $0.counters) },
                                             uniquingKeysWith: { a, _ in a })
                 appliedRealServers += entry.realServers.count
