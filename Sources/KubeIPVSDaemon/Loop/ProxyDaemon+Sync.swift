@@ -6,6 +6,7 @@ extension ProxyDaemon {
     /// Runs one sync now (full when the scheduler says it is periodic, or on the first run).
     @discardableResult
     public func syncNow() async -> SyncOutcome {
+        applyQueuedEvents()
         let start = clock.now
         syncsStarted += 1
         let periodic = scheduler.started(now: start - epoch)

@@ -2,6 +2,7 @@ import Foundation
 import KubeIPVSCore
 import KubeIPVSNetlink
 import Logging
+import Synchronization
 
 /// The reconcile loop: object events → change tracking → coalesced syncs of the active proxier.
 /// Constructing it starts nothing; `run()` does, until cancelled.
@@ -46,6 +47,10 @@ public actor ProxyDaemon {
     /// Syncs begun (one more than `syncCount` while a sync runs).
     public internal(set) var syncsStarted = 0
 
+    /// Events the source delivered, waiting for the loop's thread: the source never waits while a sync
+    /// keeps that thread busy.
+    private let inbox = Mutex<[ObjectEvent]>([])
+
     /// The loop's thread: the IPVS proxier's and the kernel actors', so a change travels from the event to
     /// the kernel without a thread switch.
     private let executor: NamespaceThreadExecutor
@@ -84,6 +89,7 @@ public actor ProxyDaemon {
         }
         defer { sourceTask.cancel() }
         while !Task.isCancelled {
+            applyQueuedEvents()
             if !synced {
                 await wake.wait(until: clock.now + .seconds(1))
                 continue
@@ -100,8 +106,31 @@ public actor ProxyDaemon {
         return lastOutcome
     }
 
-    /// Applies one event to the store and schedules a sync.
-    public func receive(_ event: ObjectEvent) async {
+    /// Queues one event for the loop (applied before its next decision or sync) and wakes it.
+    public nonisolated func receive(_ event: ObjectEvent) async {
+        inbox.withLock { $0.append(event) }
+        await wake.signal()
+    }
+
+    /// Applies the events queued by ``receive(_:)`` to the store and schedules a sync if anything changed.
+    func applyQueuedEvents() {
+        let events = inbox.withLock { queue in
+            defer { queue = [] }
+            return queue
+        }
+        guard !events.isEmpty else { return }
+        for event in events { apply(event) }
+        if !store.changedServices.isEmpty {
+            scheduler.request()
+            if firstChangeQueued == nil { firstChangeQueued = clock.now }
+            health.queued()
+            metrics.lastQueuedTimestamp.set(to: Date().timeIntervalSince1970)
+        }
+        metrics.serviceChangesPending.set(to: Double(store.pendingServiceChanges))
+        metrics.endpointChangesPending.set(to: Double(store.pendingEndpointChanges))
+    }
+
+    private func apply(_ event: ObjectEvent) {
         switch event {
         case .replaceServices(let all): store.replaceServices(all)
         case .replaceSlices(let all): store.replaceSlices(all)
@@ -120,15 +149,6 @@ public actor ProxyDaemon {
             if !synced { logger.info("object source synced", metadata: ["source": "\(source.name)"]) }
             synced = true
         }
-        if !store.changedServices.isEmpty {
-            scheduler.request()
-            if firstChangeQueued == nil { firstChangeQueued = clock.now }
-            health.queued()
-            metrics.lastQueuedTimestamp.set(to: Date().timeIntervalSince1970)
-        }
-        metrics.serviceChangesPending.set(to: Double(store.pendingServiceChanges))
-        metrics.endpointChangesPending.set(to: Double(store.pendingEndpointChanges))
-        await wake.signal()
     }
 
     func sourceFailed(_ error: any Error) {
