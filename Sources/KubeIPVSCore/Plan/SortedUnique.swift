@@ -26,15 +26,15 @@ func isStrictlySorted<T: Comparable>(_ values: [T]) -> Bool {
     return true
 }
 
-/// Walks two arrays sorted by `less` (no repeats) side by side, in one pass without hashing:
-/// elements of one side only go to `onlyOld` or `onlyNew`, pairs that neither precedes to `inBoth`.
-func walkSorted<T>(_ old: [T], _ new: [T], by less: (T, T) -> Bool, onlyOld: (T) -> Void,
-                   onlyNew: (T) -> Void, inBoth: (T, T) -> Void) {
+/// Walks two sorted arrays side by side, in one pass without hashing: elements of one side only go
+/// to `onlyOld` or `onlyNew`, pairs that neither precedes to `inBoth` (equal repeats pair off one by one).
+func walkSorted<T: Comparable>(_ old: [T], _ new: [T], onlyOld: (T) -> Void, onlyNew: (T) -> Void,
+                               inBoth: (T, T) -> Void = { _, _ in }) {
     var i = 0, j = 0
     while i < old.count || j < new.count {
-        if j == new.count || (i < old.count && less(old[i], new[j])) {
+        if j == new.count || (i < old.count && old[i] < new[j]) {
             onlyOld(old[i]); i += 1
-        } else if i == old.count || less(new[j], old[i]) {
+        } else if i == old.count || new[j] < old[i] {
             onlyNew(new[j]); j += 1
         } else {
             inBoth(old[i], new[j]); i += 1; j += 1

@@ -126,14 +126,11 @@ public struct IPVSDesiredState: Sendable {
     /// Contributes what differs between two plans of one service port (each list is sorted, unique).
     private mutating func update(from old: PortPlan, to new: PortPlan) {
         guard old != new else { return }
-        walkSorted(old.virtualServers, new.virtualServers, by: <, onlyOld: { claim($0, sign: -1) },
+        walkSorted(old.virtualServers, new.virtualServers, onlyOld: { claim($0, sign: -1) },
                    onlyNew: { claim($0, sign: 1) }, inBoth: { if $0 != $1 { reclaim($0, with: $1) } })
-        walkSorted(old.boundAddresses, new.boundAddresses, by: <, onlyOld: { bind($0, -1) },
-                   onlyNew: { bind($0, 1) }, inBoth: { _, _ in })
-        walkSorted(old.ipsetEntries, new.ipsetEntries, by: <, onlyOld: { countEntry($0, -1) },
-                   onlyNew: { countEntry($0, 1) }, inBoth: { _, _ in })
-        walkSorted(old.nodeAccessBlocked, new.nodeAccessBlocked, by: <, onlyOld: { block($0, -1) },
-                   onlyNew: { block($0, 1) }, inBoth: { _, _ in })
+        walkSorted(old.boundAddresses, new.boundAddresses, onlyOld: { bind($0, -1) }, onlyNew: { bind($0, 1) })
+        walkSorted(old.ipsetEntries, new.ipsetEntries, onlyOld: { countEntry($0, -1) }, onlyNew: { countEntry($0, 1) })
+        walkSorted(old.nodeAccessBlocked, new.nodeAccessBlocked, onlyOld: { block($0, -1) }, onlyNew: { block($0, 1) })
     }
 
     private mutating func bind(_ address: IPAddress, _ sign: Int) {

@@ -8,7 +8,8 @@ public struct RealServerTable: Hashable, Sendable, ExpressibleByArrayLiteral {
 
     /// Takes `servers` in any order; of two with the same key, the first is kept.
     public init(_ servers: [RealServer]) {
-        guard !Self.isSortedUnique(servers) else { values = servers; return }
+        // A real server orders by its key alone, so strictly sorted means sorted by key, one per key.
+        guard !isStrictlySorted(servers) else { values = servers; return }
         // Stable, so the first of each key leads its run.
         let ordered = servers.enumerated().sorted { ($0.element.key, $0.offset) < ($1.element.key, $1.offset) }
         var kept: [RealServer] = []
@@ -54,14 +55,5 @@ public struct RealServerTable: Hashable, Sendable, ExpressibleByArrayLiteral {
             if values[mid].key < key { low = mid + 1 } else { high = mid }
         }
         return (low < values.count && values[low].key == key, low)
-    }
-
-    private static func isSortedUnique(_ servers: [RealServer]) -> Bool {
-        var i = 1
-        while i < servers.count {
-            guard servers[i - 1].key < servers[i].key else { return false }
-            i += 1
-        }
-        return true
     }
 }
