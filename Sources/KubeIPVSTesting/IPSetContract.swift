@@ -42,7 +42,7 @@ public enum IPSetContract {
     static func ip(_ s: String) -> IPAddress { IPAddress(s)! }
     static func net(_ s: String) -> CIDR { CIDR(s)! }
 
-    /// One spec per type and family kube-proxy uses (FIELD.md), with three sample entries each.
+    /// One spec per type and family kube-proxy uses (docs/kube-proxy-ipvs.md "ipsets"), with three sample entries each.
     static let samples: [(IPSetSpec, [IPSetEntry])] = [
         (IPSetSpec(name: "C-IP4", type: .hashIP, family: .v4),
          [.ip(ip("10.96.0.1")), .ip(ip("10.96.0.10")), .ip(ip("192.0.2.7"))]),

@@ -26,7 +26,7 @@ enum IptablesFixtures {
         return snapshot
     }
 
-    /// The services and endpoints of /work/shared/samples/k8s-api (demo-manifests.yaml, the
+    /// The services and endpoints of the real API captures (Golden/demo-manifests.yaml, the
     /// list-*-after.json captures) as kube-proxy v1.28 saw them when it wrote the iptables dumps.
     static var demo: ProxySnapshot {
         let web = ServicePort(name: name("demo/web-nodeport", "http"), port: 80, nodePort: 30080,

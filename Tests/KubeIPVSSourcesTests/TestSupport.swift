@@ -2,7 +2,7 @@ import Foundation
 import KubeIPVSCore
 @testable import KubeIPVSSources
 
-/// The captured API samples copied from /work/shared/samples/k8s-api.
+/// API list/watch streams captured from a real kube-apiserver v1.28 (Samples/).
 enum Samples {
     static var directory: String {
         Bundle.module.url(forResource: "Samples", withExtension: nil)!.path

@@ -1,4 +1,4 @@
-/// ipset set types kube-ipvs uses (FIELD.md "ipsets").
+/// ipset set types kube-ipvs uses (docs/kube-proxy-ipvs.md "ipsets").
 public enum IPSetType: String, Sendable, Hashable, CaseIterable, Codable, CustomStringConvertible {
     case hashIP = "hash:ip"
     case hashIPPort = "hash:ip,port"

@@ -1,5 +1,5 @@
 /// Real servers that were removed from the plan but still carry connections: kept at weight 0
-/// until their active+inactive connections reach 0 or their deadline passes (FIELD.md failure 2).
+/// until their active+inactive connections reach 0 or their deadline passes (docs/kube-proxy-ipvs.md, failure 2).
 /// Pure bookkeeping: the caller supplies the time as a monotonic offset.
 public struct GracefulTermination: Hashable, Sendable {
     /// One draining real server and when it must go regardless of connections.

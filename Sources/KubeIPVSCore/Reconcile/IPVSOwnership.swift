@@ -1,4 +1,4 @@
-/// Which observed virtual servers are kube-ipvs's to change or delete (FIELD.md failure 12):
+/// Which observed virtual servers are kube-ipvs's to change or delete (docs/kube-proxy-ipvs.md, failure 12):
 /// those on an address bound to kube-ipvs0, and NodePort ones (a node-local address with a port
 /// we published in a KUBE-NODE-PORT-* set). Anything inside `--ipvs-exclude-cidrs` is never ours.
 public struct IPVSOwnership: Hashable, Sendable {

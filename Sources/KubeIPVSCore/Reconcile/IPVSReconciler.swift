@@ -61,7 +61,7 @@ public enum IPVSReconciler {
         var changes: [IPVSChange] = []
         for rs in have.realServers.values where want.realServers[rs.key] == nil {
             let counters = have.counters[rs.key]
-            // UDP and SCTP have no connection end to wait for: delete at once (FIELD.md failure 3).
+            // UDP and SCTP have no connection end to wait for: delete at once (docs/kube-proxy-ipvs.md, failure 3).
             let drains = key.proto == .tcp && (counters?.total ?? 0) > 0
             if drains && !termination.isDraining(key, rs.key) { termination.begin(key, rs.key, now: now) }
             if !drains || termination.mayDelete(key, rs.key, counters: counters, now: now) {

@@ -4,9 +4,9 @@ import KubeIPVSKernel
 import KubeIPVSNetlink
 import Logging
 
-/// The kernel settings IPVS mode needs (FIELD.md "Sysctls at start"), the IPVS timeouts, and
+/// The kernel settings IPVS mode needs (docs/kube-proxy-ipvs.md "Sysctls at start"), the IPVS timeouts, and
 /// strict ARP with a way back: the values it replaced are saved, and restored when strict ARP is
-/// turned off again (FIELD.md failure 7).
+/// turned off again (docs/kube-proxy-ipvs.md, failure 7).
 public struct IPVSHostSetup: Sendable {
     public var sysctl: Sysctl
     /// Where the pre-strict-ARP values are kept between runs.
@@ -24,7 +24,7 @@ public struct IPVSHostSetup: Sendable {
         var wanted: [(SysctlKey, String)] = [
             (.ipvsConntrack, "1"), (.expireNodestConn, "1"), (.expireQuiescentTemplate, "1"), (.ipForward, "1"),
         ]
-        // conn_reuse_mode=0 avoids 1 s stalls only on kernels before 5.9 (FIELD.md failure 1).
+        // conn_reuse_mode=0 avoids 1 s stalls only on kernels before 5.9 (docs/kube-proxy-ipvs.md, failure 1).
         if Self.isBefore(kernelRelease, major: 5, minor: 9) { wanted.append((.connReuseMode, "0")) }
         var errors: [String] = []
         for (key, value) in wanted {

@@ -5,7 +5,7 @@ import Synchronization
 
 /// Serves each externalTrafficPolicy Local service's healthCheckNodePort the way kube-proxy does:
 /// 200 with the local endpoint count when this node has endpoints, 503 otherwise, so external load
-/// balancers only send traffic to nodes that can serve it (FIELD.md failure 8).
+/// balancers only send traffic to nodes that can serve it (docs/kube-proxy-ipvs.md, failure 8).
 public final class HealthCheckNodePorts: Sendable {
     /// What one port reports.
     public struct Entry: Hashable, Sendable {
