@@ -145,8 +145,8 @@ extension ServiceNormalizer.Context {
         let allocatesNodePorts = type == "NodePort" || type == "LoadBalancer"
         for (i, p) in spec.ports.enumerated() {
             let field = "spec.ports[\(i)]"
-            guard p.name.utf8.count <= ServiceNormalizer.maxNameLength else {
-                reject("\(field).name is longer than \(ServiceNormalizer.maxNameLength) characters")
+            if let problem = APIValidation.portName(p.name) {
+                reject("\(field).name \(quoted(p.name)) \(problem)")
                 continue
             }
             guard let proto = L4Protocol(kubernetes: p.protocol) else {
