@@ -70,7 +70,7 @@ extension ServiceNormalizer {
                 return
             }
             guard let clusterIPs = parseClusterIPs() else { return }
-            guard let base = baseSettings(type: type) else { return }
+            guard let base = baseSettings(type: type), checkBounds(type: type) else { return }
             var template = base
             template.clusterIPs = clusterIPs
             addressSettings(into: &template, type: type)
