@@ -40,11 +40,11 @@ public actor IptablesProxier {
         public var servicesRendered: [IPFamily: Int] = [:]
     }
 
-    private var renderer: IptablesModeRenderer
-    private var node: NodeContext
+    var renderer: IptablesModeRenderer
+    var node: NodeContext
     private let tools: [IptablesRestore]
     private let conntrack: ConntrackCleaner
-    private let logger: Logger
+    let logger: Logger
     private var applied: [IPFamily: IptablesRuleset] = [:]
     private var appliedTopLevel: [IPFamily: IptablesRuleset.TopLevelChains] = [:]
     private var caches: [IPFamily: IptablesRenderCache] = [:]
@@ -53,9 +53,14 @@ public actor IptablesProxier {
     private var lastSnapshot: ProxySnapshot?
     /// Services changed since `lastSnapshot`; nil: any.
     private var conntrackPending: Set<ServiceName>?
-    private var desired = ProxySnapshot()
+    var desired = ProxySnapshot()
     /// Service port names per service in `desired` (ports and endpoints), built on demand.
-    private var portIndex: [ServiceName: Set<ServicePortName>]?
+    var portIndex: [ServiceName: Set<ServicePortName>]?
+    /// Services whose rules iptables-restore refused, with their rejection; left out of every sync.
+    var quarantined: [ServiceName: Rejection] = [:]
+    /// iptables-restore runs that failed since the proxier was made (kube-proxy's
+    /// `sync_proxy_rules_iptables_restore_failures_total`).
+    public private(set) var restoreFailures = 0
     private let clock = ContinuousClock()
 
     /// - Parameters:
@@ -72,6 +77,9 @@ public actor IptablesProxier {
         self.logger = logger
         needFullSync = Set(families)
     }
+
+    /// The services left out because iptables-restore refused their rules, as rejections.
+    public var quarantineRejections: [Rejection] { quarantined.values.sorted() }
 
     /// The rulesets last applied, per family.
     public var appliedRulesets: [IPFamily: IptablesRuleset] { applied }
@@ -100,6 +108,8 @@ public actor IptablesProxier {
     public func sync(_ snapshot: ProxySnapshot, changed: Set<ServiceName>? = nil) async throws -> SyncReport {
         desired = snapshot
         portIndex = nil
+        releaseQuarantine(changed)
+        removeQuarantined()
         return try await apply(changed: changed)
     }
 
@@ -130,6 +140,8 @@ public actor IptablesProxier {
         }
         desired.rejections = update.rejections
         portIndex = index
+        releaseQuarantine(changed)
+        removeQuarantined()
         return try await apply(changed: changed)
     }
 
@@ -152,9 +164,20 @@ public actor IptablesProxier {
             do {
                 try await sync(tool: tool, changed: changed, report: &report)
             } catch {
+                restoreFailures += 1
                 needFullSync.insert(tool.family)
                 logger.error("iptables restore failed", metadata: ["ip.family": "\(tool.family)", "error": "\(error)"])
-                if firstError == nil { firstError = error }
+                // One service's rules must not hold back everyone else's: leave the offenders out, retry once.
+                guard !(await quarantineOffenders(tool: tool, error: error)).isEmpty else {
+                    if firstError == nil { firstError = error }
+                    continue
+                }
+                do {
+                    try await sync(tool: tool, changed: nil, report: &report)
+                } catch {
+                    restoreFailures += 1
+                    if firstError == nil { firstError = error }
+                }
             }
         }
         if let firstError { throw firstError }

@@ -43,6 +43,14 @@ public struct IptablesRestore: Sendable {
         }
     }
 
+    /// True when `iptables-restore --test` accepts `text` (nothing is committed): the probe that
+    /// finds which services' rules a failed restore choked on.
+    public func accepts(_ text: String) async throws -> Bool {
+        let command = backend.command(.restore, family: family)
+        let result = try await runner.run([command, "-w", String(lockWait), "--test"], input: text, timeout: timeout)
+        return result.status == 0 && !result.timedOut
+    }
+
     /// `iptables-save [-t table]`.
     public func save(table: String? = nil) async throws -> String {
         let command = backend.command(.save, family: family)

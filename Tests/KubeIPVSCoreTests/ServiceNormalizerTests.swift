@@ -63,9 +63,9 @@ import Testing
 
     /// (edit, rejection reasons, port names kept)
     static let refusals: [(String, @Sendable (inout KubeService) -> Void, [String], [String])] = [
-        ("empty name", { $0.metadata.name = "" }, ["metadata.name is empty"], []),
+        ("empty name", { $0.metadata.name = "" }, ["metadata.name \"\" must not be empty"], []),
         ("long name", { $0.metadata.name = String(repeating: "a", count: 254) },
-         ["metadata.name is longer than 253 characters"], []),
+         ["metadata.name \"" + String(repeating: "a", count: 64) + "...\" must be no more than 63 characters"], []),
         ("bad type", { $0.spec.type = "Foo" },
          ["spec.type \"Foo\" is not ClusterIP, NodePort, LoadBalancer or ExternalName"], []),
         ("empty clusterIP", { $0.spec.clusterIPs = []; $0.spec.clusterIP = "" },
@@ -93,7 +93,7 @@ import Testing
         ("bad protocol", { $0.spec.ports.append(KubeService.Port(name: "x", protocol: "ICMP", port: 9)) },
          ["spec.ports[1].protocol \"ICMP\" is not TCP, UDP or SCTP"], ["http"]),
         ("long port name", { $0.spec.ports.append(KubeService.Port(name: String(repeating: "p", count: 300), port: 9)) },
-         ["spec.ports[1].name is longer than 253 characters"], ["http"]),
+         ["spec.ports[1].name \"" + String(repeating: "p", count: 64) + "...\" must be no more than 63 characters"], ["http"]),
         ("nodePort out of range", { $0.spec.type = "NodePort"
             $0.spec.ports.append(KubeService.Port(name: "x", port: 9, nodePort: 65536)) },
          ["spec.ports[1].nodePort 65536 is out of range 1-65535"], ["http"]),

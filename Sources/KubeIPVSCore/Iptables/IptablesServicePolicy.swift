@@ -33,11 +33,11 @@ struct IptablesServicePolicy {
         usesExtChain = hasEndpoints && externallyAccessible
         usesFWChain = hasEndpoints && hasLoadBalancerIPs && hasLoadBalancerSourceRanges
         if !hasEndpoints {
-            internalFilter = ("REJECT", "\"\(name) has no endpoints\"")
+            internalFilter = ("REJECT", IptablesComment.argument("\(name) has no endpoints"))
             externalFilter = internalFilter
         } else {
-            internalFilter = hasInternal ? ("", "") : ("DROP", "\"\(name) has no local endpoints\"")
-            externalFilter = hasExternal ? ("", "") : ("DROP", "\"\(name) has no local endpoints\"")
+            internalFilter = hasInternal ? ("", "") : ("DROP", IptablesComment.argument("\(name) has no local endpoints"))
+            externalFilter = hasExternal ? ("", "") : ("DROP", IptablesComment.argument("\(name) has no local endpoints"))
         }
     }
 

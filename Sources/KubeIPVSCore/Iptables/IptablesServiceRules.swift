@@ -32,7 +32,7 @@ struct IptablesServiceRules {
         let family = context.family
         self.port = port
         self.context = context
-        name = port.name.description
+        name = IptablesComment.name(port.name.description)
         proto = port.proto.rawValue
         clusterIP = port.clusterIPs.first { $0.family == family }!
         externalIPs = port.externalIPs.filter { $0.family == family }
@@ -63,7 +63,7 @@ struct IptablesServiceRules {
         let internalChain = policy.internalLocal ? svlChain : svcChain
         captures(policy, internalChain: internalChain)
         if policy.hasInternal {
-            let args = "-m comment --comment \"\(name) cluster IP\" \(destination(clusterIP, port.port))"
+            let args = "-m comment --comment \(quote("\(name) cluster IP")) \(destination(clusterIP, port.port))"
             if context.masqueradeAll {
                 own("-A \(internalChain) \(args) -j \(mark)")
             } else if let cidr = context.localCIDR {
@@ -93,13 +93,13 @@ struct IptablesServiceRules {
         let (internalFilter, externalFilter) = (policy.internalFilter, policy.externalFilter)
         let lbChain = policy.usesFWChain ? fwChain : extChain
         if policy.hasInternal {
-            nat("-A \(services) -m comment --comment \"\(name) cluster IP\" \(destination(clusterIP, port.port)) -j \(internalChain)")
+            nat("-A \(services) -m comment --comment \(quote("\(name) cluster IP")) \(destination(clusterIP, port.port)) -j \(internalChain)")
         } else {
             filterRules.append("-A \(services) -m comment --comment \(internalFilter.comment) \(destination(clusterIP, port.port)) -j \(internalFilter.target)")
         }
         for ip in externalIPs {
             if policy.hasEndpoints {
-                nat("-A \(services) -m comment --comment \"\(name) external IP\" \(destination(ip, port.port)) -j \(extChain)")
+                nat("-A \(services) -m comment --comment \(quote("\(name) external IP")) \(destination(ip, port.port)) -j \(extChain)")
             }
             if !policy.hasExternal {
                 filterRules.append("-A \(IptablesChainNames.externalServices) -m comment --comment \(externalFilter.comment)"
@@ -108,7 +108,7 @@ struct IptablesServiceRules {
         }
         for ip in loadBalancerIPs {
             if policy.hasEndpoints {
-                nat("-A \(services) -m comment --comment \"\(name) loadbalancer IP\" \(destination(ip, port.port)) -j \(lbChain)")
+                nat("-A \(services) -m comment --comment \(quote("\(name) loadbalancer IP")) \(destination(ip, port.port)) -j \(lbChain)")
             }
             if policy.usesFWChain {
                 filterRules.append("-A \(IptablesChainNames.proxyFirewall) -m comment --comment"
@@ -123,7 +123,7 @@ struct IptablesServiceRules {
         }
         if let nodePort = port.nodePort {
             if policy.hasEndpoints {
-                nat("-A \(IptablesChainNames.nodePorts) -m comment --comment \(name) -m \(proto) -p \(proto) --dport \(nodePort) -j \(extChain)")
+                nat("-A \(IptablesChainNames.nodePorts) -m comment --comment \(quote(name)) -m \(proto) -p \(proto) --dport \(nodePort) -j \(extChain)")
             }
             if !policy.hasExternal {
                 filterRules.append("-A \(IptablesChainNames.externalServices) -m comment --comment \(externalFilter.comment)"
@@ -131,7 +131,7 @@ struct IptablesServiceRules {
             }
         }
         if let healthCheck = port.healthCheckNodePort {
-            filterRules.append("-A \(IptablesChainNames.nodePorts) -m comment --comment \"\(name) health check node port\""
+            filterRules.append("-A \(IptablesChainNames.nodePorts) -m comment --comment \(quote("\(name) health check node port"))"
                 + " -m tcp -p tcp --dport \(healthCheck) -j ACCEPT")
         }
     }
@@ -140,16 +140,16 @@ struct IptablesServiceRules {
     private mutating func externalChainRules(local: Bool, hasExternal: Bool, policyChain: String) {
         declare(extChain)
         if !local {
-            own("-A \(extChain) -m comment --comment \"masquerade traffic for \(name) external destinations\" -j \(mark)")
+            own("-A \(extChain) -m comment --comment \(quote("masquerade traffic for \(name) external destinations")) -j \(mark)")
         } else {
             if let cidr = context.localCIDR {
                 // Pod → external destination is subject to neither policy (as if it went out to the LB and back).
-                own("-A \(extChain) -m comment --comment \"pod traffic for \(name) external destinations\" -s \(cidr) -j \(svcChain)")
+                own("-A \(extChain) -m comment --comment \(quote("pod traffic for \(name) external destinations")) -s \(cidr) -j \(svcChain)")
             }
             // The node itself picks the (local) external IP as source: it must be masqueraded.
-            own("-A \(extChain) -m comment --comment \"masquerade LOCAL traffic for \(name) external destinations\""
+            own("-A \(extChain) -m comment --comment \(quote("masquerade LOCAL traffic for \(name) external destinations"))"
                 + " -m addrtype --src-type LOCAL -j \(mark)")
-            own("-A \(extChain) -m comment --comment \"route LOCAL traffic for \(name) external destinations\""
+            own("-A \(extChain) -m comment --comment \(quote("route LOCAL traffic for \(name) external destinations"))"
                 + " -m addrtype --src-type LOCAL -j \(svcChain)")
         }
         if hasExternal { own("-A \(extChain) -j \(policyChain)") }
@@ -158,13 +158,13 @@ struct IptablesServiceRules {
     /// KUBE-FW-*: loadBalancerSourceRanges; whatever falls through is dropped by KUBE-PROXY-FIREWALL.
     private mutating func firewallChainRules() {
         declare(fwChain)
-        let head = "-A \(fwChain) -m comment --comment \"\(name) loadbalancer IP\""
+        let head = "-A \(fwChain) -m comment --comment \(quote("\(name) loadbalancer IP"))"
         for range in sourceRanges { own("\(head) -s \(range) -j \(extChain)") }
         if let nodeIP = context.nodeIP, sourceRanges.contains(where: { $0.contains(nodeIP) }) {
             // A node reaching a VIP bound locally arrives with the VIP as source.
             for ip in loadBalancerIPs { own("\(head) -s \(ip) -j \(extChain)") }
         }
-        own("-A \(fwChain) -m comment --comment \"other traffic to \(name) will be dropped by KUBE-PROXY-FIREWALL\"")
+        own("-A \(fwChain) -m comment --comment \(quote("other traffic to \(name) will be dropped by KUBE-PROXY-FIREWALL"))")
     }
 
     /// A KUBE-SVC/SVL chain: affinity checks first, then one random-probability jump per endpoint.
@@ -172,13 +172,13 @@ struct IptablesServiceRules {
         if let timeout = port.sessionAffinityTimeout {
             for endpoint in endpoints {
                 let sep = IptablesChainNames.endpoint(port.name, endpoint)
-                own("-A \(chain)\(comment("\"\(name) -> \(endpoint)\"")) -m recent --name \(sep)"
+                own("-A \(chain)\(comment(quote("\(name) -> \(endpoint)"))) -m recent --name \(sep)"
                     + " --rcheck --seconds \(timeout) --reap -j \(sep)")
             }
         }
         for (index, endpoint) in endpoints.enumerated() {
             let sep = IptablesChainNames.endpoint(port.name, endpoint)
-            var rule = "-A \(chain)\(comment("\"\(name) -> \(endpoint)\""))"
+            var rule = "-A \(chain)\(comment(quote("\(name) -> \(endpoint)")))"
             if index < endpoints.count - 1 {
                 rule += " -m statistic --mode random --probability \(IptablesProbability.text(endpoints.count - index))"
             }
@@ -190,7 +190,7 @@ struct IptablesServiceRules {
     private mutating func endpointChain(_ endpoint: Endpoint) {
         let sep = IptablesChainNames.endpoint(port.name, endpoint)
         declare(sep)
-        let head = "-A \(sep)\(comment(name))"
+        let head = "-A \(sep)\(comment(quote(name)))"
         own("\(head) -s \(endpoint.address) -j \(mark)")
         let affinity = port.sessionAffinityTimeout == nil ? "" : " -m recent --name \(sep) --set"
         own("\(head)\(affinity) -m \(proto) -p \(proto) -j DNAT --to-destination \(endpoint)")
@@ -202,6 +202,9 @@ struct IptablesServiceRules {
         var seen: Set<String> = []
         return endpoints.sorted { $0.description < $1.description }.filter { seen.insert($0.description).inserted }
     }
+
+    /// One `--comment` argument (quoted as iptables-restore needs).
+    private func quote(_ text: String) -> String { IptablesComment.argument(text) }
 
     /// ` -m comment --comment X`, or nothing in large-cluster mode.
     private func comment(_ text: String) -> String {

@@ -47,16 +47,29 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
         }
     }
 
-    /// Parses dotted-quad IPv4 or RFC 4291 IPv6 text. Returns nil for anything else
-    /// (leading zeros in IPv4 octets are rejected, as Go's net.ParseIP does since 1.17).
+    /// Parses dotted-quad IPv4 or RFC 4291 IPv6 text. Returns nil for anything else: leading zeros in
+    /// IPv4 octets (as Go's net.ParseIP since 1.17), zones, and any byte the address syntax has no use
+    /// for (a NUL would otherwise end the text early for inet_pton). An IPv4-mapped IPv6 address
+    /// (`::ffff:10.97.0.7`) is the IPv4 address, as kube-proxy's netutils treats it (docs/validation.md).
     public init?(_ text: String) {
-        if let v4 = IPAddress.parseV4(text.utf8) {
+        let utf8 = text.utf8
+        guard utf8.count <= IPAddress.maxTextLength else { return nil }
+        if let v4 = IPAddress.parseV4(utf8) {
             self.init(v4: v4)
-        } else if text.contains(":"), let v6 = IPAddress.parseV6(text) {
-            self = v6
+        } else if utf8.contains(UInt8(ascii: ":")), utf8.allSatisfy(IPAddress.isV6TextByte),
+                  let v6 = IPAddress.parseV6(text) {
+            self = v6.high == 0 && v6.low >> 32 == 0xffff ? IPAddress(v4: UInt32(truncatingIfNeeded: v6.low)) : v6
         } else {
             return nil
         }
+    }
+
+    /// The longest address text: `ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255` (INET6_ADDRSTRLEN - 1).
+    public static let maxTextLength = 45
+
+    static func isV6TextByte(_ c: UInt8) -> Bool {
+        (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "f"))
+            || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "F")) || c == UInt8(ascii: ":") || c == UInt8(ascii: ".")
     }
 
     /// Network-order bytes: 4 for IPv4, 16 for IPv6.

@@ -22,11 +22,31 @@ extension EndpointSliceNormalizer {
             reject("metadata.labels[\"\(KubeEndpointSlice.serviceNameLabel)\"] is missing")
             return false
         }
-        let limit = ServiceNormalizer.maxNameLength
-        guard meta.name.utf8.count <= limit, namespace.utf8.count <= limit, serviceName.utf8.count <= limit else {
-            reject("a name is longer than \(limit) characters")
-            return false
+        guard let problem = nameProblem(meta.name, namespace: namespace, serviceName: serviceName) else {
+            return visitValid(slice, namespace: namespace, serviceName: serviceName, nodeName: nodeName,
+                              reject: reject, emit: emit)
         }
+        reject(problem)
+        return false
+    }
+
+    /// The first of metadata.name (DNS-1123 subdomain), metadata.namespace (DNS-1123 label) and the
+    /// service-name label (a label value naming a Service: DNS-1035 label) that the API server would refuse.
+    static func nameProblem(_ name: String, namespace: String, serviceName: String) -> String? {
+        if let problem = APIValidation.dns1123Subdomain(name) { return "metadata.name \(quoted(name)) \(problem)" }
+        if let problem = APIValidation.dns1123Label(namespace) {
+            return "metadata.namespace \(quoted(namespace)) \(problem)"
+        }
+        let field = "metadata.labels[\"\(KubeEndpointSlice.serviceNameLabel)\"]"
+        if let problem = APIValidation.labelValue(serviceName) ?? APIValidation.dns1035Label(serviceName) {
+            return "\(field) \(quoted(serviceName)) \(problem)"
+        }
+        return nil
+    }
+
+    /// `visit` after the names passed.
+    static func visitValid(_ slice: KubeEndpointSlice, namespace: String, serviceName: String, nodeName: String,
+                           reject: (String) -> Void, emit: (ServicePortName, [Endpoint]) -> Void) -> Bool {
         let family: IPFamily
         switch slice.addressType {
         case "IPv4": family = .v4
@@ -62,8 +82,8 @@ extension EndpointSliceNormalizer {
         var out: [(String, L4Protocol, UInt16)] = []
         var sources: [Int] = []  // spec index of each kept port
         for (i, p) in ports.enumerated() {
-            guard p.name.utf8.count <= ServiceNormalizer.maxNameLength else {
-                reject("ports[\(i)].name is longer than \(ServiceNormalizer.maxNameLength) characters")
+            if let problem = APIValidation.portName(p.name) {
+                reject("ports[\(i)].name \(quoted(p.name)) \(problem)")
                 continue
             }
             guard let proto = L4Protocol(kubernetes: p.protocol) else {

@@ -22,7 +22,8 @@ public struct Rejection: Hashable, Sendable, Comparable, CustomStringConvertible
     }
 
     /// `Service demo/bad: spec.ports[0].port 70000 is out of range 1-65535`.
-    public var description: String { "\(kind.rawValue) \(object): \(reason)" }
+    /// The object is printed escaped: it may be a name that failed validation.
+    public var description: String { "\(kind.rawValue) \(printable(object)): \(reason)" }
 
     public static func < (a: Rejection, b: Rejection) -> Bool {
         (a.kind, a.object, a.reason) < (b.kind, b.object, b.reason)

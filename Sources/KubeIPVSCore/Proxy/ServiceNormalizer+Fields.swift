@@ -93,9 +93,11 @@ extension ServiceNormalizer.Context {
     /// externalIPs, LoadBalancer ingress IPs and source ranges.
     mutating func addressSettings(into template: inout ServicePort, type: String) {
         let families = Set(template.clusterIPs.map(\.family))
+        // A set, not a scan of the kept list: tens of thousands of addresses must stay linear.
+        var seen = Set<IPAddress>()
         for (i, text) in spec.externalIPs.enumerated() {
             if let ip = usableAddress(text, field: "spec.externalIPs[\(i)]", families: families),
-               !template.externalIPs.contains(ip) {
+               seen.insert(ip).inserted {
                 template.externalIPs.append(ip)
             }
         }
@@ -113,12 +115,13 @@ extension ServiceNormalizer.Context {
         }
         template.loadBalancerSourceRanges = Array(Set(template.loadBalancerSourceRanges)).sorted()
         guard rangesValid else { return }
+        var seenIngress = Set<IPAddress>()
         for (i, ingress) in service.status.loadBalancer.ingress.enumerated() {
             guard let text = ingress.ip, !text.isEmpty else { continue }
             // kube-proxy's IsVIPMode: only VIP (or unset) ingress IPs are captured on the node.
             guard ingress.ipMode == nil || ingress.ipMode == "VIP" else { continue }
             let field = "status.loadBalancer.ingress[\(i)].ip"
-            if let ip = usableAddress(text, field: field, families: families), !template.loadBalancerIPs.contains(ip) {
+            if let ip = usableAddress(text, field: field, families: families), seenIngress.insert(ip).inserted {
                 template.loadBalancerIPs.append(ip)
             }
         }
@@ -145,8 +148,8 @@ extension ServiceNormalizer.Context {
         let allocatesNodePorts = type == "NodePort" || type == "LoadBalancer"
         for (i, p) in spec.ports.enumerated() {
             let field = "spec.ports[\(i)]"
-            guard p.name.utf8.count <= ServiceNormalizer.maxNameLength else {
-                reject("\(field).name is longer than \(ServiceNormalizer.maxNameLength) characters")
+            if let problem = APIValidation.portName(p.name) {
+                reject("\(field).name \(quoted(p.name)) \(problem)")
                 continue
             }
             guard let proto = L4Protocol(kubernetes: p.protocol) else {

@@ -70,25 +70,23 @@ extension ServiceNormalizer {
                 return
             }
             guard let clusterIPs = parseClusterIPs() else { return }
-            guard let base = baseSettings(type: type) else { return }
+            guard let base = baseSettings(type: type), checkBounds(type: type) else { return }
             var template = base
             template.clusterIPs = clusterIPs
             addressSettings(into: &template, type: type)
             buildPorts(template, type: type)
         }
 
+        /// metadata.name (a DNS-1035 label, as the API server requires of a Service) and metadata.namespace
+        /// (a DNS-1123 label); the names reach rule comments and logs, so nothing else passes.
         mutating func checkNames() -> Bool {
             let meta = service.metadata
-            if meta.name.isEmpty {
-                refuse("metadata.name is empty")
+            if let problem = APIValidation.dns1035Label(meta.name) {
+                refuse("metadata.name \(quoted(meta.name)) \(problem)")
                 return false
             }
-            if meta.name.utf8.count > ServiceNormalizer.maxNameLength {
-                refuse("metadata.name is longer than \(ServiceNormalizer.maxNameLength) characters")
-                return false
-            }
-            if meta.namespace.utf8.count > ServiceNormalizer.maxNameLength {
-                refuse("metadata.namespace is longer than \(ServiceNormalizer.maxNameLength) characters")
+            if let problem = APIValidation.dns1123Label(result.name.namespace) {
+                refuse("metadata.namespace \(quoted(meta.namespace)) \(problem)")
                 return false
             }
             return true
@@ -96,9 +94,30 @@ extension ServiceNormalizer {
     }
 }
 
-/// `"text"` with quotes, as rejection reasons print values.
+/// `"text"` with quotes, as rejection reasons print values: at most 64 characters, escaped as
+/// ``printable(_:limit:)`` does.
 func quoted(_ text: String) -> String {
-    let limit = 64
-    let shown = text.utf8.count > limit ? String(text.prefix(limit)) + "..." : text
-    return "\"\(shown)\""
+    "\"" + printable(text, limit: 64) + "\""
+}
+
+/// `text` with every quote, backslash and character outside printable ASCII escaped (`\n`, `\u{0}`),
+/// cut after `limit` characters (`...`), so a hostile value can neither forge a log line nor hide
+/// behind control characters.
+public func printable(_ text: String, limit: Int = 253) -> String {
+    var out = ""
+    for (i, scalar) in text.unicodeScalars.enumerated() {
+        if i == limit {
+            out += "..."
+            break
+        }
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\t": out += "\\t"
+        case " "..."~": out.unicodeScalars.append(scalar)
+        default: out += "\\u{\(String(scalar.value, radix: 16))}"
+        }
+    }
+    return out
 }

@@ -53,6 +53,7 @@ extension ProxyDaemon {
             "ipvs.virtual_servers": "\(outcome.virtualServers)", "ipvs.real_servers": "\(outcome.realServers)",
             "rejected": "\(rejections.count)", "draining": "\(outcome.draining)",
         ]
+        if outcome.restoreFailures > 0 { metrics.iptablesRestoreFailures.increment(by: Int64(outcome.restoreFailures)) }
         if outcome.success {
             health.updated()
             metrics.lastSyncTimestamp.set(to: Date().timeIntervalSince1970)

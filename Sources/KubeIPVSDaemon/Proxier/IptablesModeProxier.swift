@@ -22,18 +22,23 @@ public actor IptablesModeProxier: Proxier {
         let objects = request.store.objects()
         let snapshot = ProxySnapshot.build(services: objects.services, slices: objects.slices, node: request.node)
         let checks = Self.healthChecks(snapshot)
+        let failuresBefore = await proxier.restoreFailures
+        var outcome: SyncOutcome
         do {
             // The hint lets the proxier render and compare only the changed services (nil: all).
             let report = try await proxier.sync(snapshot, changed: request.isFull ? nil : request.changed)
             for failure in report.conntrackFailures {
                 logger.warning("conntrack cleanup failed", metadata: ["error": "\(failure)"])
             }
-            return SyncOutcome(success: true, full: request.isFull, rejections: snapshot.rejections, healthChecks: checks)
+            outcome = SyncOutcome(success: true, full: request.isFull, healthChecks: checks)
         } catch {
             logger.error("iptables-restore failed", metadata: ["error": "\(error)"])
-            return SyncOutcome(success: false, full: request.isFull, errors: ["\(error)"],
-                               rejections: snapshot.rejections, healthChecks: checks)
+            outcome = SyncOutcome(success: false, full: request.isFull, errors: ["\(error)"], healthChecks: checks)
         }
+        // Services whose rules iptables-restore refused are rejected like any invalid object.
+        outcome.rejections = (snapshot.rejections + (await proxier.quarantineRejections)).sorted()
+        outcome.restoreFailures = await proxier.restoreFailures - failuresBefore
+        return outcome
     }
 
     public func cleanup() async throws { try await cleanupAction() }

@@ -42,6 +42,8 @@ public struct SyncOutcome: Sendable {
     public var draining: Int
     /// Health-check node ports to serve: port → (service, local endpoints).
     public var healthChecks: [HealthCheck]
+    /// iptables-restore runs that failed during this sync (retries after a quarantine included).
+    public var restoreFailures: Int = 0
 
     public init(success: Bool, full: Bool, errors: [String] = [], rejections: [Rejection] = [],
                 wantsFollowUp: Bool = false, virtualServers: Int = 0, realServers: Int = 0, draining: Int = 0,
