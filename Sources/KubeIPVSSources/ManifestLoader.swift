@@ -1,6 +1,5 @@
 import Foundation
 import KubeIPVSCore
-import Yams
 
 /// How a manifest file is written.
 public enum ManifestFormat: String, Hashable, Sendable {
@@ -28,8 +27,8 @@ public enum ManifestFormat: String, Hashable, Sendable {
 public enum ManifestLoader {
     /// File name extensions read from a directory.
     public static let extensions = ["yaml", "yml", "json", "jsonl"]
-    /// Larger files are refused.
-    public static let maxFileSize = 64 << 20
+    /// Larger files are refused (docs/bounds.md, "Sources and decoding").
+    public static let maxFileSize = 32 << 20
 
     /// Loads a file or directory. Throws only when `path` itself cannot be read; unreadable files
     /// inside a directory become rejections.
@@ -64,7 +63,9 @@ public enum ManifestLoader {
     }
 
     /// Decodes manifest text; `source` names it in rejections.
-    public static func decode(text: String, format: ManifestFormat, source: String) -> ManifestObjects {
+    /// A leading UTF-8 byte order mark is skipped, in every format.
+    public static func decode(text rawText: String, format: ManifestFormat, source: String) -> ManifestObjects {
+        let text = rawText.hasPrefix("\u{FEFF}") ? String(rawText.dropFirst()) : rawText
         switch format {
         case .yaml: return decodeYAML(text, source: source)
         case .json:
@@ -82,30 +83,16 @@ public enum ManifestLoader {
 
     static func decodeYAML(_ text: String, source: String) -> ManifestObjects {
         var out = ManifestObjects()
-        let documents: YamlSequence<Node>
-        do {
-            documents = try compose_all(yaml: text)
-        } catch {
-            out.reject("\(source)[0]", "YAML syntax error: \(yamlProblem(error))")
-            return out
+        let stream = KubeYAML.documents(text.utf8)
+        for (index, document) in stream.documents.enumerated() {
+            guard let document else { continue }
+            DocumentRouter.absorb(JSONDocument(data: document), object: "\(source)[\(index)]", into: &out)
         }
-        var iterator = documents.makeIterator()
-        var index = 0
-        while let node = iterator.next() {
-            defer { index += 1 }
-            if node.null != nil { continue }
-            DocumentRouter.absorb(YAMLDocument(node: node), object: "\(source)[\(index)]", into: &out)
-        }
-        if let error = iterator.error {
-            out.reject("\(source)[\(index)]", "YAML syntax error (rest of file skipped): \(yamlProblem(error))")
+        if let error = stream.error {
+            let rest = stream.documents.isEmpty ? "" : " (rest of file skipped)"
+            let what = error.code == .syntax ? "YAML syntax error" : "YAML refused"
+            out.reject("\(source)[\(stream.documents.count)]", "\(what)\(rest): \(error)")
         }
         return out
-    }
-
-    /// The first line of a Yams error: `5:3: error: scanner: mapping values are not allowed here`.
-    static func yamlProblem(_ error: any Error) -> String {
-        let text = "\(error)"
-        let first = text.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? text
-        return first.hasSuffix(":") ? String(first.dropLast()) : first
     }
 }

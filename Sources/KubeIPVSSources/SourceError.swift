@@ -14,6 +14,10 @@ public struct SourceError: Error, Hashable, Sendable, CustomStringConvertible {
         case unreadable
         /// The file is larger than `ManifestLoader.maxFileSize`.
         case tooLarge
+        /// The path is not a regular file (a FIFO, socket or device): never read, it could block forever.
+        case notRegularFile
+        /// The file changed while it was read (a writer was mid-write); its last good content is kept.
+        case changedDuringRead
     }
 
     /// What went wrong.
