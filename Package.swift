@@ -95,6 +95,12 @@ let package = Package(
             "KubeIPVSCore", "KubeIPVSKernel", "KubeIPVSNetlink", "KubeIPVSTesting",
         ]),
 
+        // The parsers of untrusted input as fuzz targets (docs/fuzzing.md); replayed by the regression tests.
+        .target(name: "KubeIPVSFuzzing", dependencies: [
+            "KubeIPVSCore", "KubeIPVSSources", "KubeIPVSDaemon", "KubeIPVSNetlink",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+
         .testTarget(name: "KubeIPVSCoreTests", dependencies: ["KubeIPVSCore", "KubeIPVSSources"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "KubeIPVSSourcesTests", dependencies: [
@@ -111,9 +117,16 @@ let package = Package(
         ]),
         .testTarget(name: "KubeIPVSDaemonTests", dependencies: [
             "KubeIPVSDaemon", "KubeIPVSTesting", "KubeIPVSCore", "KubeIPVSSources", "KubeIPVSTestAPIServer",
+            "KubeIPVSFuzzing",
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Logging", package: "swift-log"),
         ]),
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The libFuzzer driver exists only in the sanitizer build (scripts/fuzz.sh sets KUBE_IPVS_FUZZ=1 and links
+// libFuzzer): without libFuzzer it has nothing to call, so the normal build does not see it.
+if Context.environment["KUBE_IPVS_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(name: "kube-ipvs-fuzz", dependencies: ["KubeIPVSFuzzing"]))
+}
