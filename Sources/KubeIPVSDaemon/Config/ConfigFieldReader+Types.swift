@@ -58,10 +58,8 @@ extension ConfigFieldReader {
 
     /// A metav1.Duration: Go duration text, range-checked.
     func duration(_ f: [String: ConfigValue], _ key: String, _ prefix: String = "") throws -> String? {
-        guard let text = try string(f, key, prefix) else {
-            if case .number? = f[key] { throw typeError(prefix + key, "a duration string such as 30s") }
-            return nil
-        }
+        if case .number? = f[key] { throw typeError(prefix + key, "a duration string such as 30s") }
+        guard let text = try string(f, key, prefix) else { return nil }
         do { _ = try GoDuration.parseNanoseconds(text) } catch {
             throw OptionsError(setting: "\(source) \(prefix)\(key)", reason: "\(error) \"\(text)\"")
         }

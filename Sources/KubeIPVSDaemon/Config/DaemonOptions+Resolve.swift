@@ -39,7 +39,10 @@ extension DaemonOptions {
             o.warnings.append("flags accepted but not honoured by kube-ipvs (see docs/kube-proxy-compatibility.md): "
                 + ignored.map { "--\($0)" }.joined(separator: ", "))
         }
-        try o.adopt(effective)
+        do { try o.adopt(effective) } catch let error as OptionsError where file == nil {
+            // Without a file every value came from a flag (or a default): name the flag.
+            throw OptionsError(setting: fieldFlags[error.setting].map { "--\($0)" } ?? error.setting, reason: error.reason)
+        }
         o.noFallback = given["no-fallback"].flatMap(PFlagParser.parseBool) ?? false
         o.cleanup = given["cleanup"].flatMap(PFlagParser.parseBool) ?? false
         o.once = given["once"].flatMap(PFlagParser.parseBool) ?? false
@@ -48,6 +51,22 @@ extension DaemonOptions {
         o.writeConfigTo = given["write-config-to"].flatMap { $0.isEmpty ? nil : $0 }
         return o
     }
+
+    /// The flag that fills each configuration field (kube-proxy's flag bindings).
+    static let fieldFlags: [String: String] = [
+        "mode": "proxy-mode", "clusterCIDR": "cluster-cidr", "nodePortAddresses": "nodeport-addresses",
+        "healthzBindAddress": "healthz-bind-address", "metricsBindAddress": "metrics-bind-address",
+        "ipvs.scheduler": "ipvs-scheduler", "ipvs.syncPeriod": "ipvs-sync-period", "ipvs.minSyncPeriod": "ipvs-min-sync-period",
+        "iptables.syncPeriod": "iptables-sync-period", "iptables.minSyncPeriod": "iptables-min-sync-period",
+        "ipvs.excludeCIDRs": "ipvs-exclude-cidrs", "ipvs.tcpTimeout": "ipvs-tcp-timeout",
+        "ipvs.tcpFinTimeout": "ipvs-tcpfin-timeout", "ipvs.udpTimeout": "ipvs-udp-timeout",
+        "iptables.masqueradeBit": "iptables-masquerade-bit", "detectLocalMode": "detect-local-mode",
+        "detectLocal.bridgeInterface": "pod-bridge-interface", "detectLocal.interfaceNamePrefix": "pod-interface-name-prefix",
+        "oomScoreAdj": "oom-score-adj", "conntrack.maxPerCore": "conntrack-max-per-core", "conntrack.min": "conntrack-min",
+        "conntrack.tcpEstablishedTimeout": "conntrack-tcp-timeout-established",
+        "conntrack.tcpCloseWaitTimeout": "conntrack-tcp-timeout-close-wait", "conntrack.udpTimeout": "conntrack-udp-timeout",
+        "conntrack.udpStreamTimeout": "conntrack-udp-timeout-stream", "logging.format": "logging-format", "logging.verbosity": "v",
+    ]
 
     /// Fields set in a file that kube-ipvs reads but does not act on, as one warning line.
     static func unhonouredFields(_ f: KubeProxyConfigurationFile) -> [String] {

@@ -69,10 +69,10 @@ extension KubeProxyConfigurationFile {
         return c
     }
 
-    /// nil for an absent or zero duration.
+    /// nil for an absent or zero duration (invalid text is kept for validation to report).
     static func nonZero(_ d: String?) -> String? {
-        guard let d, let ns = try? GoDuration.parseNanoseconds(d), ns != 0 else { return nil }
-        return d
+        guard let d else { return nil }
+        return (try? GoDuration.parseNanoseconds(d)) == 0 ? nil : d
     }
 
     /// `host:port` with the default host when empty, and the default port when only a host is given.
