@@ -1,5 +1,6 @@
 import KubeIPVSCore
 import KubeIPVSDaemon
+import KubeIPVSTesting
 import Testing
 
 @Suite struct KubeProxyConfigTests {

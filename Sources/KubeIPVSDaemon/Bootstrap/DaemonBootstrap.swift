@@ -111,8 +111,9 @@ public enum DaemonBootstrap {
 
     static func makeIptablesProxier(options: DaemonOptions, nodeName: String, backend: IptablesBackend,
                                     logger: Logger) -> IptablesModeProxier {
-        let inner = IptablesProxier(configuration: options.proxy, node: NodeContext(name: nodeName),
-                                    backend: backend, logger: logger)
+        let inner = IptablesProxier(configuration: options.proxy,
+                                    options: IptablesModeOptions(localhostNodePorts: options.localhostNodePorts),
+                                    node: NodeContext(name: nodeName), backend: backend, logger: logger)
         return IptablesModeProxier(proxier: inner, cleanup: { try await inner.cleanup() }, logger: logger)
     }
 

@@ -30,6 +30,7 @@ extension DaemonOptions {
         tcpFinTimeout = try Self.duration(i.tcpFinTimeout ?? "0s", "ipvs.tcpFinTimeout")
         udpTimeout = try Self.duration(i.udpTimeout ?? "0s", "ipvs.udpTimeout")
         proxy.masqueradeAll = t.masqueradeAll ?? false
+        localhostNodePorts = t.localhostNodePorts ?? true
         proxy.masqueradeBit = try Self.masqueradeBit(t.masqueradeBit ?? 14)
         try adoptLoggingAndLocal(c)
         try adoptHostTuning(c)

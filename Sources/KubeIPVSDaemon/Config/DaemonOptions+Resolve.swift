@@ -76,7 +76,6 @@ extension DaemonOptions {
         if f.enableProfiling == true { names.append("enableProfiling") }
         if !(f.showHiddenMetricsForVersion ?? "").isEmpty { names.append("showHiddenMetricsForVersion") }
         if !(f.portRange ?? "").isEmpty { names.append("portRange") }
-        if f.iptables?.localhostNodePorts == false { names.append("iptables.localhostNodePorts") }
         if !(f.logging?.vmodule ?? []).isEmpty { names.append("logging.vmodule") }
         if let c = f.clientConnection, (c.qps ?? 0) != 0 || (c.burst ?? 0) != 0 || !(c.contentType ?? "").isEmpty
             || !(c.acceptContentTypes ?? "").isEmpty { names.append("clientConnection.qps/burst/contentType") }

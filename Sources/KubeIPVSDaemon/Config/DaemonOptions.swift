@@ -35,6 +35,8 @@ public struct DaemonOptions: Sendable, Equatable {
     public var podBridgeInterface: String?
     /// `--pod-interface-name-prefix` / `detectLocal.interfaceNamePrefix`.
     public var podInterfaceNamePrefix: String?
+    /// `--iptables-localhost-nodeports` / `iptables.localhostNodePorts` (iptables mode, IPv4 only).
+    public var localhostNodePorts = true
     /// The conntrack sysctls and OOM score to set at start.
     public var hostTuning = HostTuning()
     /// The effective KubeProxyConfiguration, as /configz and `--write-config-to` show it.

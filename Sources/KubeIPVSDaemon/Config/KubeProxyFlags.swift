@@ -95,7 +95,7 @@ extension KubeProxyFlag {
         .init("bind-address-hard-fail", .bool, .ignored),
         .init("profiling", .bool, .ignored),
         .init("show-hidden-metrics-for-version", .string, .ignored),
-        .init("iptables-localhost-nodeports", .bool, .ignored),
+        .init("iptables-localhost-nodeports", .bool, .honoured),
         .init("config-sync-period", .duration, .ignored),
         .init("help", .bool, .honoured, shorthand: "h", withConfig: true),
         .init("version", .version, .honoured, withConfig: true),

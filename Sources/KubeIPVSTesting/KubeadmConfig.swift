@@ -1,7 +1,7 @@
 /// The `config.conf` kubeadm (v1.31 and later) writes into the kube-proxy ConfigMap: the v1alpha1
 /// object marshalled without defaults, `clusterCIDR` from the pod subnet, `mode` as configured.
-enum KubeadmConfig {
-    static func configConf(mode: String, clusterCIDR: String = "10.244.0.0/16",
+public enum KubeadmConfig {
+    public static func configConf(mode: String, clusterCIDR: String = "10.244.0.0/16",
                            kubeconfig: String = "/var/lib/kube-proxy/kubeconfig.conf") -> String {
         #"""
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
@@ -76,7 +76,7 @@ winkernel:
 
     /// The same object as kubeadm before v1.29 wrote it (no nftables, logging or UDP conntrack
     /// fields; the removed `udpIdleTimeout`).
-    static let configConfV128 = #"""
+    public static let configConfV128 = #"""
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
 bindAddress: 0.0.0.0
 bindAddressHardFail: false
