@@ -1,13 +1,15 @@
-import ArgumentParser
+import Foundation
 
-/// `kube-ipvs`: the node daemon (default) and its offline planner.
+/// `kube-ipvs`: the node daemon (default, kube-proxy's command line) and its offline planner (`plan`).
 @main
-struct KubeIPVSCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "kube-ipvs",
-        abstract: "Kubernetes service proxy (IPVS mode, automatic iptables fallback).",
-        discussion: "Without a subcommand, runs the proxy daemon with kube-proxy's flags.",
-        version: "0.1.0",
-        subcommands: [RunCommand.self, PlanCommand.self],
-        defaultSubcommand: RunCommand.self)
+enum KubeIPVSCommand {
+    static func main() async {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "plan" {
+            await PlanCommand.main(Array(arguments.dropFirst()))
+            return
+        }
+        if arguments.first == "run" { arguments.removeFirst() }
+        exit(await RunCommand.main(arguments))
+    }
 }

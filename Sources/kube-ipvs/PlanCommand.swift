@@ -57,7 +57,8 @@ struct PlanCommand: ParsableCommand {
         let options: DaemonOptions
         do { options = try DaemonOptions.resolve(flags: flags) } catch { throw ValidationError("\(error)") }
         let objects = try ManifestLoader.load(path: manifests)
-        let name = hostnameOverride ?? ProcessInfo.processInfo.hostName
+        // Lowercased and trimmed as the daemon (and kube-proxy) derive the node name.
+        let name = DaemonOptions.effectiveNodeName(hostnameOverride)
         let node = PlanNode.context(name: name, nodeIPs: nodeIPs.compactMap(IPAddress.init), objects: objects)
         let report = PlanReport(objects: objects, node: node, config: options.proxy, mode: options.mode)
         print(output == "json" ? try report.json() : report.text(), terminator: "")

@@ -14,11 +14,12 @@ import ServiceLifecycle
 public enum DaemonBootstrap {
     /// Runs the daemon; returns the process exit code.
     public static func run(options: DaemonOptions, logger: Logger) async throws -> Int32 {
-        let nodeName = (options.hostnameOverride ?? ProcessInfo.processInfo.hostName).lowercased()
+        let nodeName = DaemonOptions.effectiveNodeName(options.hostnameOverride)
         let backend = await IptablesBackendDetector().detect()
         logger.info("iptables backend", metadata: ["backend": "\(backend)"])
         if options.cleanup { return await cleanupEverything(options: options, backend: backend.backend, logger: logger) }
 
+        HostTuningSetup(logger: logger).apply(options.hostTuning)
         let metrics = DaemonMetrics()
         // One thread for every kernel actor and the IPVS proxier: a sync calls the kernel without thread switches.
         let kernelThread = try NamespaceThreadExecutor(name: "kipvs-kernel")
@@ -80,7 +81,8 @@ public enum DaemonBootstrap {
             services.append(StatusServers.healthz(address: a, health: health, logger: logger))
         }
         if let a = BindAddress(options.metricsBindAddress), a.port > 0 {
-            services.append(StatusServers.metrics(address: a, metrics: metrics, mode: { mode }, logger: logger))
+            services.append(StatusServers.metrics(address: a, metrics: metrics, mode: { mode },
+                                                  configz: options.effectiveConfiguration.configz, logger: logger))
         }
         let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -109,8 +111,9 @@ public enum DaemonBootstrap {
 
     static func makeIptablesProxier(options: DaemonOptions, nodeName: String, backend: IptablesBackend,
                                     logger: Logger) -> IptablesModeProxier {
-        let inner = IptablesProxier(configuration: options.proxy, node: NodeContext(name: nodeName),
-                                    backend: backend, logger: logger)
+        let inner = IptablesProxier(configuration: options.proxy,
+                                    options: IptablesModeOptions(localhostNodePorts: options.localhostNodePorts),
+                                    node: NodeContext(name: nodeName), backend: backend, logger: logger)
         return IptablesModeProxier(proxier: inner, cleanup: { try await inner.cleanup() }, logger: logger)
     }
 

@@ -2,109 +2,85 @@ import Foundation
 import KubeIPVSCore
 
 extension DaemonOptions {
-    /// Applies the config file (if any), then the flags given explicitly, validating each value.
-    public static func resolve(flags: DaemonFlags, file: KubeProxyConfigurationFile? = nil) throws -> DaemonOptions {
+    /// kube-proxy's precedence (docs/kube-proxy-flags.md): with a `--config` file the file wins over
+    /// every flag except the hostname override, logging, `--master`, `--cleanup`, `--write-config-to`
+    /// and kube-ipvs's own flags; without one the flags fill the configuration. Then defaulting, then
+    /// validation of every value.
+    public static func resolve(flags: DaemonFlags, file: KubeProxyConfigurationFile? = nil,
+                               fileWarnings: [String] = []) throws -> DaemonOptions {
+        let given = flags.all
         var o = DaemonOptions()
-        if let file { try o.apply(file) }
-        try o.apply(flags)
+        var config: KubeProxyConfigurationFile
+        if let file {
+            config = file
+            let dropped = given.keys.filter { name in
+                KubeProxyFlag.all[name].map { !$0.appliesWithConfig && $0.support != .kubeIPVS } ?? false
+            }.sorted()
+            if !dropped.isEmpty {
+                o.warnings.append("flags ignored because --config is given (the file wins, as in kube-proxy): "
+                    + dropped.map { "--\($0)" }.joined(separator: ", "))
+            }
+            o.warnings += fileWarnings.map { "--config: \($0)" }
+            o.warnings += unhonouredFields(file)
+        } else {
+            config = KubeProxyConfigurationFile()
+            try config.apply(flags: given)
+        }
+        try config.applyLogging(flags: given)
+        var effective = config.defaulted()
+        if file == nil { try effective.applyAddressFlags(given) }
+        if let h = given["hostname-override"] {
+            let trimmed = h.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty else { throw OptionsError(setting: "--hostname-override", reason: "empty hostname-override is invalid") }
+            effective.hostnameOverride = trimmed.lowercased()
+        }
+        let ignored = given.keys.filter { KubeProxyFlag.all[$0]?.support == .ignored }.sorted()
+        if !ignored.isEmpty {
+            o.warnings.append("flags accepted but not honoured by kube-ipvs (see docs/kube-proxy-compatibility.md): "
+                + ignored.map { "--\($0)" }.joined(separator: ", "))
+        }
+        do { try o.adopt(effective) } catch let error as OptionsError where file == nil {
+            // Without a file every value came from a flag (or a default): name the flag.
+            throw OptionsError(setting: fieldFlags[error.setting].map { "--\($0)" } ?? error.setting, reason: error.reason)
+        }
+        o.noFallback = given["no-fallback"].flatMap(PFlagParser.parseBool) ?? false
+        o.cleanup = given["cleanup"].flatMap(PFlagParser.parseBool) ?? false
+        o.once = given["once"].flatMap(PFlagParser.parseBool) ?? false
+        o.master = given["master"].flatMap { $0.isEmpty ? nil : $0 }
+        o.manifests = given["manifests"]
+        o.writeConfigTo = given["write-config-to"].flatMap { $0.isEmpty ? nil : $0 }
         return o
     }
 
-    mutating func apply(_ f: KubeProxyConfigurationFile) throws {
-        if let m = f.mode, !m.isEmpty { mode = try Self.mode(m, "mode") }
-        if let c = f.clusterCIDR, !c.isEmpty { proxy.clusterCIDRs = try Self.cidrs(c, "clusterCIDR") }
-        hostnameOverride = f.hostnameOverride.flatMap { $0.isEmpty ? nil : $0 } ?? hostnameOverride
-        healthzBindAddress = f.healthzBindAddress ?? healthzBindAddress
-        metricsBindAddress = f.metricsBindAddress ?? metricsBindAddress
-        if let n = f.nodePortAddresses, !n.isEmpty {
-            proxy.nodePortAddresses = try Self.nodePorts(n.joined(separator: ","), "nodePortAddresses")
-        }
-        kubeconfig = f.clientConnection?.kubeconfig.flatMap { $0.isEmpty ? nil : $0 } ?? kubeconfig
-        if let i = f.ipvs {
-            if let s = i.scheduler, !s.isEmpty { proxy.scheduler = try Self.scheduler(s, "ipvs.scheduler") }
-            if let d = i.syncPeriod { syncPeriod = try Self.duration(d, "ipvs.syncPeriod") }
-            if let d = i.minSyncPeriod { minSyncPeriod = try Self.duration(d, "ipvs.minSyncPeriod") }
-            proxy.strictARP = i.strictARP ?? proxy.strictARP
-            if let e = i.excludeCIDRs { proxy.excludeCIDRs = try Self.cidrs(e.joined(separator: ","), "ipvs.excludeCIDRs") }
-            if let d = i.tcpTimeout { tcpTimeout = try Self.duration(d, "ipvs.tcpTimeout") }
-            if let d = i.tcpFinTimeout { tcpFinTimeout = try Self.duration(d, "ipvs.tcpFinTimeout") }
-            if let d = i.udpTimeout { udpTimeout = try Self.duration(d, "ipvs.udpTimeout") }
-        }
-        if let t = f.iptables {
-            proxy.masqueradeAll = t.masqueradeAll ?? proxy.masqueradeAll
-            if let b = t.masqueradeBit { proxy.masqueradeBit = try Self.masqueradeBit(b) }
-        }
-    }
+    /// The flag that fills each configuration field (kube-proxy's flag bindings).
+    static let fieldFlags: [String: String] = [
+        "mode": "proxy-mode", "clusterCIDR": "cluster-cidr", "nodePortAddresses": "nodeport-addresses",
+        "healthzBindAddress": "healthz-bind-address", "metricsBindAddress": "metrics-bind-address",
+        "ipvs.scheduler": "ipvs-scheduler", "ipvs.syncPeriod": "ipvs-sync-period", "ipvs.minSyncPeriod": "ipvs-min-sync-period",
+        "iptables.syncPeriod": "iptables-sync-period", "iptables.minSyncPeriod": "iptables-min-sync-period",
+        "ipvs.excludeCIDRs": "ipvs-exclude-cidrs", "ipvs.tcpTimeout": "ipvs-tcp-timeout",
+        "ipvs.tcpFinTimeout": "ipvs-tcpfin-timeout", "ipvs.udpTimeout": "ipvs-udp-timeout",
+        "iptables.masqueradeBit": "iptables-masquerade-bit", "detectLocalMode": "detect-local-mode",
+        "detectLocal.bridgeInterface": "pod-bridge-interface", "detectLocal.interfaceNamePrefix": "pod-interface-name-prefix",
+        "oomScoreAdj": "oom-score-adj", "conntrack.maxPerCore": "conntrack-max-per-core", "conntrack.min": "conntrack-min",
+        "conntrack.tcpEstablishedTimeout": "conntrack-tcp-timeout-established",
+        "conntrack.tcpCloseWaitTimeout": "conntrack-tcp-timeout-close-wait", "conntrack.udpTimeout": "conntrack-udp-timeout",
+        "conntrack.udpStreamTimeout": "conntrack-udp-timeout-stream", "logging.format": "logging-format", "logging.verbosity": "v",
+    ]
 
-    mutating func apply(_ f: DaemonFlags) throws {
-        if let m = f.proxyMode { mode = try Self.mode(m, "--proxy-mode") }
-        noFallback = noFallback || f.noFallback
-        hostnameOverride = f.hostnameOverride ?? hostnameOverride
-        kubeconfig = f.kubeconfig ?? kubeconfig
-        master = f.master ?? master
-        manifests = f.manifests ?? manifests
-        if let s = f.ipvsScheduler { proxy.scheduler = try Self.scheduler(s, "--ipvs-scheduler") }
-        if let d = f.ipvsSyncPeriod { syncPeriod = try Self.duration(d, "--ipvs-sync-period") }
-        if let d = f.ipvsMinSyncPeriod { minSyncPeriod = try Self.duration(d, "--ipvs-min-sync-period") }
-        proxy.strictARP = f.ipvsStrictARP ?? proxy.strictARP
-        if let e = f.ipvsExcludeCIDRs { proxy.excludeCIDRs = try Self.cidrs(e, "--ipvs-exclude-cidrs") }
-        if let d = f.ipvsTCPTimeout { tcpTimeout = try Self.duration(d, "--ipvs-tcp-timeout") }
-        if let d = f.ipvsTCPFinTimeout { tcpFinTimeout = try Self.duration(d, "--ipvs-tcpfin-timeout") }
-        if let d = f.ipvsUDPTimeout { udpTimeout = try Self.duration(d, "--ipvs-udp-timeout") }
-        proxy.masqueradeAll = f.masqueradeAll ?? proxy.masqueradeAll
-        if let b = f.masqueradeBit { proxy.masqueradeBit = try Self.masqueradeBit(b) }
-        if let c = f.clusterCIDR { proxy.clusterCIDRs = try Self.cidrs(c, "--cluster-cidr") }
-        if let n = f.nodePortAddresses { proxy.nodePortAddresses = try Self.nodePorts(n, "--nodeport-addresses") }
-        healthzBindAddress = f.healthzBindAddress ?? healthzBindAddress
-        metricsBindAddress = f.metricsBindAddress ?? metricsBindAddress
-        cleanup = cleanup || f.cleanup
-        once = once || f.once
-        guard minSyncPeriod <= syncPeriod else {
-            throw OptionsError(setting: "--ipvs-min-sync-period", reason: "must not exceed --ipvs-sync-period")
-        }
-    }
-
-    static func mode(_ s: String, _ name: String) throws -> ProxyMode {
-        guard let m = ProxyMode(rawValue: s.lowercased()) else {
-            throw OptionsError(setting: name, reason: "unknown proxy mode \"\(s)\" (want ipvs or iptables)")
-        }
-        return m
-    }
-
-    static func scheduler(_ s: String, _ name: String) throws -> Scheduler {
-        guard let v = Scheduler(rawValue: s), Scheduler.selectable.contains(v) else {
-            let names = Scheduler.selectable.map(\.rawValue).joined(separator: "|")
-            throw OptionsError(setting: name, reason: "unknown scheduler \"\(s)\" (want \(names))")
-        }
-        return v
-    }
-
-    static func duration(_ s: String, _ name: String) throws -> Duration {
-        guard let d = GoDuration.parse(s), d >= .zero else {
-            throw OptionsError(setting: name, reason: "invalid duration \"\(s)\" (for example 30s, 1m0s, 500ms)")
-        }
-        return d
-    }
-
-    static func cidrs(_ s: String, _ name: String) throws -> [CIDR] {
-        try s.split(separator: ",").map { part in
-            let text = part.trimmingCharacters(in: .whitespaces)
-            guard let c = CIDR(text) else { throw OptionsError(setting: name, reason: "invalid CIDR \"\(text)\"") }
-            return c
-        }
-    }
-
-    static func nodePorts(_ s: String, _ name: String) throws -> NodePortAddresses {
-        let parts = s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        if parts.isEmpty { return .all }
-        if parts == ["primary"] { return .primary }
-        return .cidrs(try cidrs(s, name))
-    }
-
-    static func masqueradeBit(_ b: Int) throws -> Int {
-        guard (0...31).contains(b) else {
-            throw OptionsError(setting: "--iptables-masquerade-bit", reason: "\(b) is outside 0-31")
-        }
-        return b
+    /// Fields set in a file that kube-ipvs reads but does not act on, as one warning line.
+    static func unhonouredFields(_ f: KubeProxyConfigurationFile) -> [String] {
+        var names: [String] = []
+        if !(f.featureGates ?? [:]).isEmpty { names.append("featureGates") }
+        if f.bindAddressHardFail == true { names.append("bindAddressHardFail") }
+        if f.enableProfiling == true { names.append("enableProfiling") }
+        if !(f.showHiddenMetricsForVersion ?? "").isEmpty { names.append("showHiddenMetricsForVersion") }
+        if !(f.portRange ?? "").isEmpty { names.append("portRange") }
+        if !(f.logging?.vmodule ?? []).isEmpty { names.append("logging.vmodule") }
+        if let c = f.clientConnection, (c.qps ?? 0) != 0 || (c.burst ?? 0) != 0 || !(c.contentType ?? "").isEmpty
+            || !(c.acceptContentTypes ?? "").isEmpty { names.append("clientConnection.qps/burst/contentType") }
+        if let b = f.bindAddress, !b.isEmpty, b != "0.0.0.0" { names.append("bindAddress") }
+        return names.isEmpty ? [] : ["config fields accepted but not honoured by kube-ipvs "
+            + "(see docs/kube-proxy-compatibility.md): " + names.joined(separator: ", ")]
     }
 }

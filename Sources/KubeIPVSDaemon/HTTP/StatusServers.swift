@@ -15,14 +15,16 @@ public enum StatusServers {
                            logger: logger)
     }
 
-    /// `/metrics` (Prometheus text), `/proxyMode` (the active mode, as kube-proxy answers it).
+    /// `/metrics` (Prometheus text), `/proxyMode` (the active mode, as kube-proxy answers it), and
+    /// `/configz` (the effective configuration, `{"kubeproxy.config.k8s.io": {...}}`) when given.
     public static func metrics(address: BindAddress, metrics: DaemonMetrics, mode: @escaping @Sendable () -> ProxyMode,
-                               logger: Logger) -> some ApplicationProtocol {
+                               configz: String? = nil, logger: Logger) -> some ApplicationProtocol {
         let router = Router()
         router.get("metrics") { _, _ -> Response in
             text(.ok, metrics.render(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
         router.get("proxyMode") { _, _ -> Response in text(.ok, mode().rawValue, contentType: "text/plain") }
+        if let configz { router.get("configz") { _, _ -> Response in json(.ok, configz) } }
         return Application(router: router, configuration: .init(address: .hostname(address.host, port: address.port)),
                            logger: logger)
     }
