@@ -59,6 +59,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: [.customLong("v"), .customShort("v", allowingJoined: true)],
             help: "Log verbosity: 0 info, 2+ debug, 4+ trace (klog style).")
     var verbosity: Int = 0
+    @Option(name: .customLong("logging-format"), help: "text (klog, the default) or json (component-base's schema).")
+    var loggingFormat: String = "text"
 
     var flags: DaemonFlags {
         var f = DaemonFlags()
@@ -88,15 +90,15 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    func validate() throws { _ = try resolvedOptions() }
+    func validate() throws {
+        guard LogFormat(rawValue: loggingFormat) != nil else {
+            throw ValidationError("--logging-format: \(loggingFormat) is not text or json")
+        }
+        _ = try resolvedOptions()
+    }
 
     func run() async throws {
-        let level: Logger.Level = verbosity >= 4 ? .trace : (verbosity >= 2 ? .debug : .info)
-        LoggingSystem.bootstrap { label in
-            var h = StreamLogHandler.standardError(label: label)
-            h.logLevel = level
-            return h
-        }
+        DaemonLogging.bootstrap(format: LogFormat(rawValue: loggingFormat) ?? .text, verbosity: verbosity)
         let logger = Logger(label: "kube-ipvs")
         let code = try await DaemonBootstrap.run(options: try resolvedOptions(), logger: logger)
         if code != 0 { throw ExitCode(code) }
