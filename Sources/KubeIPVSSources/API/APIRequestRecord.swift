@@ -24,7 +24,7 @@ public struct APIRequestRecord: Sendable, Hashable {
     }
 
     /// `host:port` of `url` (the port the scheme implies when absent), as client-go's `host` label.
-    static func host(of url: String) -> String {
+    public static func host(of url: String) -> String {
         guard let u = URL(string: url), let host = u.host else { return "" }
         let port = u.port ?? (u.scheme == "https" ? 443 : 80)
         return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
