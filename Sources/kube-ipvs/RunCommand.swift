@@ -30,7 +30,7 @@ enum RunCommand {
             }
             return 0
         }
-        bootstrapLogging(verbosity: options.verbosity)
+        DaemonLogging.bootstrap(format: LogFormat(rawValue: options.loggingFormat) ?? .text, verbosity: options.verbosity)
         let logger = Logger(label: "kube-ipvs")
         for warning in options.warnings { logger.warning("\(warning)") }
         do { return try await DaemonBootstrap.run(options: options, logger: logger) } catch {
@@ -51,16 +51,5 @@ enum RunCommand {
         }
         let loaded = try KubeProxyConfigLoader.decode(text, source: "--config \(path)")
         return try DaemonOptions.resolve(flags: flags, file: loaded.file, fileWarnings: loaded.warnings)
-    }
-
-    /// The stream handler until the klog/JSON handler arrives; `loggingFormat` is parsed and kept in
-    /// the options for it.
-    static func bootstrapLogging(verbosity: Int) {
-        let level: Logger.Level = verbosity >= 4 ? .trace : (verbosity >= 2 ? .debug : .info)
-        LoggingSystem.bootstrap { label in
-            var h = StreamLogHandler.standardError(label: label)
-            h.logLevel = level
-            return h
-        }
     }
 }

@@ -19,7 +19,7 @@ finish() {
   local p; for p in $(jobs -p); do kill "$p" 2>/dev/null; done
   [ -n "${GUEST_OUT_DIR:-}" ] && cp "$DLOG" "$GUEST_OUT_DIR/daemon-e2e.log" 2>/dev/null
   if [ "$failed" != 0 ] && [ -s "$DLOG" ]; then
-    echo "--- last daemon log lines"; grep -v '"sync done"\|sync done' "$DLOG" | tail -25 | cut -c1-400
+    echo "--- last daemon log lines"; grep -v '"SyncProxyRules complete"' "$DLOG" | tail -25 | cut -c1-400
   fi
   echo "GUEST-CHECK daemon-e2e: $passed passed, $failed failed in $(( ($(now_ms) - START) / 1000 ))s"
   echo "DAEMON-E2E-DONE fail=$failed"

@@ -80,7 +80,7 @@ struct DaemonEndToEndTests {
 
         let fallback = harness.log.split(separator: "\n").first { $0.contains("falling back to the iptables proxier") }
         #expect(fallback != nil, "no fallback line in:\n\(harness.log.prefix(3000))")
-        #expect(harness.log.contains("mode=iptables"), "starting line names the mode")
+        #expect(harness.log.contains("mode=\"iptables\""), "starting line names the mode")
         #expect(try harness.get("/proxyMode") == "iptables")
         let metrics = try harness.metrics()
         #expect(metrics["kubeipvs_proxy_mode{mode=\"iptables\"}"] == 1)

@@ -20,7 +20,7 @@ final class DaemonHarness {
     static let metricsURL = "http://127.0.0.1:10249"
     static let healthzURL = "http://127.0.0.1:10256"
 
-    /// A daemon reading `source` flags; `--v 2` so every finished sync logs `sync done`, and a long
+    /// A daemon reading `source` flags; `--v 2` so every finished sync logs `SyncProxyRules complete`, and a long
     /// sync period so every sync the test waits for is one a change caused.
     init(_ net: PodNetwork, source: [String]) {
         lab = net.lab
@@ -86,9 +86,9 @@ final class DaemonHarness {
     /// The current daemon's log.
     var log: String { daemon?.log() ?? "" }
 
-    /// Finished syncs of the current daemon (`sync done` lines, logged after the kernel has the rules
-    /// and stale conntrack entries are gone).
-    var syncs: Int { log.components(separatedBy: "sync done").count - 1 }
+    /// Finished syncs of the current daemon (`SyncProxyRules complete` lines, logged after the kernel has
+    /// the rules and stale conntrack entries are gone).
+    var syncs: Int { log.components(separatedBy: "\"SyncProxyRules complete\"").count - 1 }
 
     /// Waits until more than `count` syncs finished and `condition` holds; fails early (with the log)
     /// when the daemon exits.

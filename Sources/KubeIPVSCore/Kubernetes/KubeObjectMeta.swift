@@ -11,20 +11,27 @@ public struct KubeObjectMeta: Codable, Hashable, Sendable {
     public var resourceVersion: String
     /// The API's `uid` field.
     public var uid: String
+    /// The `endpoints.kubernetes.io/last-change-trigger-time` annotation (RFC 3339), the only annotation
+    /// kept: kubeproxy_network_programming_duration_seconds is measured from it (docs/metrics.md).
+    public var lastChangeTriggerTime: String?
 
     /// Creates a value from its parts.
     public init(name: String = "", namespace: String = "", labels: [String: String] = [:],
-                resourceVersion: String = "", uid: String = "") {
+                resourceVersion: String = "", uid: String = "", lastChangeTriggerTime: String? = nil) {
         self.name = name
         self.namespace = namespace
         self.labels = labels
         self.resourceVersion = resourceVersion
         self.uid = uid
+        self.lastChangeTriggerTime = lastChangeTriggerTime
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, namespace, labels, resourceVersion, uid
+        case name, namespace, labels, resourceVersion, uid, annotations
     }
+
+    /// The annotation the EndpointSlice controller sets to the time of the change a slice reflects.
+    public static let lastChangeTriggerTimeAnnotation = "endpoints.kubernetes.io/last-change-trigger-time"
 
     /// Decodes leniently: absent or null fields take their defaults, unknown ones are ignored.
     public init(from decoder: any Decoder) throws {
@@ -34,6 +41,21 @@ public struct KubeObjectMeta: Codable, Hashable, Sendable {
         labels = try c.value(.labels, default: [:])
         resourceVersion = try c.value(.resourceVersion, default: "")
         uid = try c.value(.uid, default: "")
+        let annotations = try c.value(.annotations, default: [String: String]())
+        lastChangeTriggerTime = annotations[Self.lastChangeTriggerTimeAnnotation]
+    }
+
+    /// Encodes the kept fields (the trigger time back as its annotation).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(namespace, forKey: .namespace)
+        try c.encode(labels, forKey: .labels)
+        try c.encode(resourceVersion, forKey: .resourceVersion)
+        try c.encode(uid, forKey: .uid)
+        if let lastChangeTriggerTime {
+            try c.encode([Self.lastChangeTriggerTimeAnnotation: lastChangeTriggerTime], forKey: .annotations)
+        }
     }
 
     /// `namespace/name`, with an empty namespace read as `default`.

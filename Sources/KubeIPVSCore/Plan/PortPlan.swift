@@ -15,6 +15,10 @@ public struct PortPlan: Hashable, Sendable {
     public var localReadyAddresses: [IPAddress]
     /// LoadBalancer IP:ports that the node itself must not reach (source ranges exclude the node).
     public var nodeAccessBlocked: [VirtualServerKey]
+    /// A Local internal (external) traffic policy finds no endpoint on this node while the service has
+    /// endpoints elsewhere: kube-proxy's kubeproxy_sync_proxy_rules_no_local_endpoints_total counts these.
+    public var internalNoLocalEndpoints = false
+    public var externalNoLocalEndpoints = false
 
     /// Creates a value from its parts.
     public init(servicePort: ServicePortName, virtualServers: [PlannedVirtualServer] = [],

@@ -23,6 +23,9 @@ struct PortPlanBuilder {
         addNodePorts(externalRS)
         addHealthCheck(selection)
         addLoopBack(selection)
+        let elsewhereOnly = !selection.cluster.isEmpty && selection.local.isEmpty
+        plan.internalNoLocalEndpoints = elsewhereOnly && port.internalPolicyLocal
+        plan.externalNoLocalEndpoints = elsewhereOnly && port.externalPolicyLocal
         return finish()
     }
 

@@ -30,6 +30,9 @@ public struct IPVSDesiredState: Sendable {
     private var contested: Set<VirtualServerKey> = []
     /// Ports whose plan has a health-check node port.
     private var healthChecked: Set<ServicePortName> = []
+    /// Ports with a Local policy and endpoints on other nodes only (internal, external traffic).
+    private var noLocalInternal: Set<ServicePortName> = []
+    private var noLocalExternal: Set<ServicePortName> = []
     private var dirty = Dirty()
 
     public init() {}
@@ -42,11 +45,15 @@ public struct IPVSDesiredState: Sendable {
         for name in portsByService[service] ?? [] {
             previous[name] = portPlans.removeValue(forKey: name)
             healthChecked.remove(name)
+            noLocalInternal.remove(name)
+            noLocalExternal.remove(name)
         }
         portsByService[service] = plans.isEmpty ? nil : plans.map(\.servicePort)
         for plan in plans {
             portPlans[plan.servicePort] = plan
             if plan.healthCheckNodePort != nil { healthChecked.insert(plan.servicePort) }
+            if plan.internalNoLocalEndpoints { noLocalInternal.insert(plan.servicePort) }
+            if plan.externalNoLocalEndpoints { noLocalExternal.insert(plan.servicePort) }
             if let old = previous.removeValue(forKey: plan.servicePort) {
                 update(from: old, to: plan)
             } else {
@@ -91,6 +98,12 @@ public struct IPVSDesiredState: Sendable {
         let nonEmpty = Set(ProxyIPSet.allCases.filter { entryRefs[$0.name(family)]?.isEmpty == false })
         let blocked = blockedRefs.keys.filter { $0.address.family == family }.sorted()
         return IPVSCompanionRules.render(family: family, nonEmpty: nonEmpty, nodeAccessBlocked: blocked, config: config)
+    }
+
+    /// Services (not ports: kube-proxy's IPVS proxier counts service names) with a Local internal or
+    /// external traffic policy, endpoints on other nodes and none on this one.
+    public func servicesWithoutLocalEndpoints() -> (internal: Int, external: Int) {
+        (Set(noLocalInternal.map(\.service)).count, Set(noLocalExternal.map(\.service)).count)
     }
 
     /// Health-check node ports and this node's ready endpoint count per service.

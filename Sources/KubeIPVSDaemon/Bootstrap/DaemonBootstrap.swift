@@ -36,7 +36,8 @@ public enum DaemonBootstrap {
         case .iptables:
             proxier = makeIptablesProxier(options: options, nodeName: nodeName, backend: backend.backend, logger: logger)
         }
-        let source = try ObjectSources.make(options: options, nodeName: nodeName, logger: logger)
+        let source = try ObjectSources.make(options: options, nodeName: nodeName, logger: logger,
+                                            observer: metrics.restClient.observe)
         if selection.fallback, let api = source as? APIServerSource {
             await api.report(NodeEvent(node: nodeName, reason: "IPVSUnavailable",
                                        message: "kube-ipvs falls back to the iptables proxier: \(selection.reason)"))

@@ -15,15 +15,20 @@ extension ProxyDaemon {
         metrics.serviceChangesTotal.increment(by: Int64(store.pendingServiceChanges))
         metrics.endpointChangesTotal.increment(by: Int64(store.pendingEndpointChanges))
         let changes = store.takeChanges()
-        let queuedAt = firstChangeQueued
-        firstChangeQueued = nil
+        let triggerTimes = programmingLatency.take(first ? nil : changes)
         // A periodic reconcile re-reads the kernel but re-plans only what changed: the desired state is
         // kept current service by service, so re-planning an unchanged cluster would only burn CPU.
+        if first {
+            logger.info("Syncing proxy rules for the first time", metadata: [
+                "services": .stringConvertible(store.services.count),
+                "endpointSlices": .stringConvertible(store.slices.count),
+            ])
+        }
         let request = SyncRequest(store: store, changed: first ? nil : changes, reconcileKernel: periodic,
                                   node: node, now: start - epoch)
         let outcome = await proxier.sync(request)
         let elapsed = clock.now - start
-        record(outcome, elapsed: elapsed, queuedAt: queuedAt)
+        record(outcome, elapsed: elapsed, triggerTimes: triggerTimes)
         scheduler.finished(success: outcome.success, now: clock.now - epoch)
         if outcome.wantsFollowUp {
             // Draining real servers: look at their connection counts again in drainCheckInterval (a
@@ -35,7 +40,7 @@ extension ProxyDaemon {
         return outcome
     }
 
-    func record(_ outcome: SyncOutcome, elapsed: Duration, queuedAt: ContinuousClock.Instant?) {
+    func record(_ outcome: SyncOutcome, elapsed: Duration, triggerTimes: [Date]) {
         metrics.syncDuration.record(elapsed)
         (outcome.full ? metrics.fullSyncDuration : metrics.partialSyncDuration).record(elapsed)
         metrics.serviceChangesPending.set(to: 0)
@@ -45,20 +50,29 @@ extension ProxyDaemon {
         metrics.virtualServers.set(to: Double(outcome.virtualServers))
         metrics.realServers.set(to: Double(outcome.realServers))
         metrics.drainingRealServers.set(to: Double(outcome.draining))
+        if let n = outcome.noLocalEndpoints { metrics.setNoLocalEndpoints(internal: n.internal, external: n.external) }
+        if let r = outcome.iptablesRules { metrics.setIptablesRules(filter: r.filter, nat: r.nat) }
         healthChecks?.update(Dictionary(outcome.healthChecks.map {
             ($0.nodePort, HealthCheckNodePorts.Entry(service: $0.service, localEndpoints: $0.localEndpoints))
         }, uniquingKeysWith: { a, _ in a }))
         let meta: Logger.Metadata = [
-            "sync.full": "\(outcome.full)", "sync.duration_ms": "\(elapsed.milliseconds)",
-            "ipvs.virtual_servers": "\(outcome.virtualServers)", "ipvs.real_servers": "\(outcome.realServers)",
-            "rejected": "\(rejections.count)", "draining": "\(outcome.draining)",
+            "elapsed": .stringConvertible(elapsed), "full": .stringConvertible(outcome.full),
+            "virtualServers": .stringConvertible(outcome.virtualServers),
+            "realServers": .stringConvertible(outcome.realServers),
+            "rejected": .stringConvertible(rejections.count), "draining": .stringConvertible(outcome.draining),
         ]
         if outcome.restoreFailures > 0 { metrics.iptablesRestoreFailures.increment(by: Int64(outcome.restoreFailures)) }
         if outcome.success {
             health.updated()
             metrics.lastSyncTimestamp.set(to: Date().timeIntervalSince1970)
-            if let queuedAt { metrics.networkProgrammingDuration.record(clock.now - queuedAt) }
-            logger.debug("sync done", metadata: meta)
+            // kube-proxy logs "SyncProxyRules complete" at V(2); the first one also at the default verbosity.
+            logger.log(level: syncCount == 0 ? .info : .debug, "SyncProxyRules complete", metadata: meta)
+            let now = Date()
+            for time in triggerTimes {
+                let latency = now.timeIntervalSince(time)
+                metrics.networkProgrammingDuration.record(latency)
+                logger.trace("Network programming", metadata: ["elapsed": .stringConvertible(latency)])
+            }
         } else {
             metrics.syncFailures.increment()
             logger.warning("sync incomplete; will retry", metadata: meta.merging(

@@ -40,7 +40,7 @@ public actor ProxyDaemon {
     var nodeObject: KubeNode?
     var sourceRejections: [Rejection] = []
     var synced = false
-    var firstChangeQueued: ContinuousClock.Instant?
+    var programmingLatency = NetworkProgrammingLatency(trackerStart: Date())
     var lastAddressPoll: ContinuousClock.Instant?
     public internal(set) var lastOutcome: SyncOutcome?
     public internal(set) var syncCount = 0
@@ -122,7 +122,6 @@ public actor ProxyDaemon {
         for event in events { apply(event) }
         if !store.changedServices.isEmpty {
             scheduler.request()
-            if firstChangeQueued == nil { firstChangeQueued = clock.now }
             health.queued()
             metrics.lastQueuedTimestamp.set(to: Date().timeIntervalSince1970)
         }
@@ -133,11 +132,21 @@ public actor ProxyDaemon {
     private func apply(_ event: ObjectEvent) {
         switch event {
         case .replaceServices(let all): store.replaceServices(all)
-        case .replaceSlices(let all): store.replaceSlices(all)
+        case .replaceSlices(let all):
+            // A relist repeats unchanged slices: only those whose resourceVersion moved carry a new change.
+            for slice in all where store.slices[Self.key(slice.metadata)]?.metadata.resourceVersion
+                != slice.metadata.resourceVersion {
+                programmingLatency.updated(slice)
+            }
+            store.replaceSlices(all)
         case .upsertService(let s): store.upsert(s)
         case .deleteService(let s): store.delete(s)
-        case .upsertSlice(let s): store.upsert(s)
-        case .deleteSlice(let s): store.delete(s)
+        case .upsertSlice(let s):
+            programmingLatency.updated(s)
+            store.upsert(s)
+        case .deleteSlice(let s):
+            programmingLatency.deleted(s)
+            store.delete(s)
         case .node(let n):
             guard n.metadata.name == nodeFacts.name, n != nodeObject else { return }
             nodeObject = n
@@ -149,6 +158,10 @@ public actor ProxyDaemon {
             if !synced { logger.info("object source synced", metadata: ["source": "\(source.name)"]) }
             synced = true
         }
+    }
+
+    static func key(_ m: KubeObjectMeta) -> ServiceName {
+        ServiceName(namespace: m.namespace.isEmpty ? "default" : m.namespace, name: m.name)
     }
 
     func sourceFailed(_ error: any Error) {

@@ -11,8 +11,16 @@ public final class DaemonMetrics: Sendable {
     /// kubeproxy_sync_full_proxy_rules_duration_seconds / kubeproxy_sync_partial_proxy_rules_duration_seconds.
     public let fullSyncDuration: DurationHistogram
     public let partialSyncDuration: DurationHistogram
-    /// kubeproxy_network_programming_duration_seconds: from an object change arriving to the kernel having it.
-    public let networkProgrammingDuration: DurationHistogram
+    /// kubeproxy_network_programming_duration_seconds: from the EndpointSlice's last-change-trigger-time
+    /// annotation to the sync that programmed it (docs/metrics.md).
+    public let networkProgrammingDuration: ValueHistogram
+    /// kubeproxy_sync_proxy_rules_no_local_endpoints_total{traffic_policy}: services with a Local traffic
+    /// policy and no local endpoint, at the last sync.
+    public let noLocalEndpointsInternal: Gauge
+    public let noLocalEndpointsExternal: Gauge
+    /// client-go's rest_client_* families, fed by the API client.
+    public let restClient: RestClientMetrics
+    let process: ProcessMetrics
     /// kubeproxy_sync_proxy_rules_last_timestamp_seconds: unix time of the last successful sync.
     public let lastSyncTimestamp: Gauge
     /// kubeproxy_sync_proxy_rules_last_queued_timestamp_seconds: unix time a change was last queued.
@@ -52,9 +60,16 @@ public final class DaemonMetrics: Sendable {
                                                    buckets: buckets, help: "Full SyncProxyRules latency in seconds")
         partialSyncDuration = r.makeDurationHistogram(name: "kubeproxy_sync_partial_proxy_rules_duration_seconds",
                                                       buckets: buckets, help: "Partial SyncProxyRules latency in seconds")
-        networkProgrammingDuration = r.makeDurationHistogram(
-            name: "kubeproxy_network_programming_duration_seconds", buckets: buckets,
+        networkProgrammingDuration = r.makeValueHistogram(
+            name: "kubeproxy_network_programming_duration_seconds", buckets: Self.networkProgrammingBuckets,
             help: "In Cluster Network Programming Latency in seconds")
+        noLocalEndpointsInternal = r.makeGauge(name: "kubeproxy_sync_proxy_rules_no_local_endpoints_total",
+                                               labels: [("traffic_policy", "internal")], help: Self.noLocalHelp)
+        noLocalEndpointsExternal = r.makeGauge(name: "kubeproxy_sync_proxy_rules_no_local_endpoints_total",
+                                               labels: [("traffic_policy", "external")], help: Self.noLocalHelp)
+        restClient = RestClientMetrics(registry: r)
+        process = ProcessMetrics(registry: r)
+        BuildInfo.register(in: r)
         lastSyncTimestamp = r.makeGauge(name: "kubeproxy_sync_proxy_rules_last_timestamp_seconds",
                                         help: "The last time proxy rules were successfully synced")
         lastQueuedTimestamp = r.makeGauge(name: "kubeproxy_sync_proxy_rules_last_queued_timestamp_seconds",
@@ -100,6 +115,31 @@ public final class DaemonMetrics: Sendable {
         rejectedManifests.set(to: Double(rejections.filter { $0.kind == .manifest }.count))
     }
 
-    /// Prometheus text exposition of every metric.
-    public func render() -> String { registry.emitToString() }
+    static let noLocalHelp = "Number of services with a Local traffic policy and no endpoints"
+
+    /// kube-proxy's: 0, 0.25 s and 0.5 s, every second to 59 s, every 5 s to 115 s, every 30 s to 5 min.
+    public static let networkProgrammingBuckets: [Double] =
+        [0, 0.25, 0.5] + (1...59).map(Double.init) + stride(from: 60.0, through: 115, by: 5) + stride(from: 120.0, through: 300, by: 30)
+
+    /// Records the services with a Local policy and no local endpoint (a gauge set at each sync, as kube-proxy's).
+    public func setNoLocalEndpoints(internal i: Int, external e: Int) {
+        noLocalEndpointsInternal.set(to: Double(i))
+        noLocalEndpointsExternal.set(to: Double(e))
+    }
+
+    /// kubeproxy_sync_proxy_rules_iptables_total{table}: rules kube-ipvs owns per table, in iptables mode only
+    /// (kube-proxy registers it for its iptables proxier; the family appears with the first call).
+    public func setIptablesRules(filter: Int, nat: Int) {
+        let help = "Total number of iptables rules owned by kube-proxy"
+        registry.makeGauge(name: "kubeproxy_sync_proxy_rules_iptables_total", labels: [("table", "filter")], help: help)
+            .set(to: Double(filter))
+        registry.makeGauge(name: "kubeproxy_sync_proxy_rules_iptables_total", labels: [("table", "nat")], help: help)
+            .set(to: Double(nat))
+    }
+
+    /// Prometheus text exposition of every metric (process metrics read from /proc first).
+    public func render() -> String {
+        process.update()
+        return registry.emitToString()
+    }
 }

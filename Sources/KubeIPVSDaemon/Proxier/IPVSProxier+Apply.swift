@@ -47,6 +47,8 @@ extension IPVSProxier {
 
     func applySets(_ changes: [IPSetChange]) async -> [String] {
         var errors: [String] = []
+        var storm = FailureStorm("ipset changes")
+        defer { storm.report(to: logger) }
         for change in changes {
             do {
                 switch change {
@@ -63,9 +65,10 @@ extension IPVSProxier {
                     try await kernel.ipsets.delete(entries, from: name, ignoreMissing: true)
                     appliedSets[name]?.entries.subtract(entries)
                 }
+                storm.record("\(change)", error: nil, logger: logger)
             } catch {
                 errors.append("\(change): \(error)")
-                logger.error("ipset change failed", metadata: ["change": "\(change)", "error": "\(error)"])
+                storm.record("\(change)", error: error, logger: logger)
             }
         }
         return errors
@@ -75,10 +78,12 @@ extension IPVSProxier {
         guard !addresses.isEmpty else { return [] }
         let results = await kernel.links.addAddresses(addresses, to: config.dummyInterface)
         var errors: [String] = []
+        var storm = FailureStorm("address adds")
+        defer { storm.report(to: logger) }
         for (a, error) in zip(addresses, results) {
+            storm.record("add \(a)", error: error, logger: logger)
             guard let error else { appliedAddresses.insert(a); continue }
             errors.append("adding \(a) to \(config.dummyInterface): \(error)")
-            logger.error("address add failed", metadata: ["address": "\(a)", "error": "\(error)"])
         }
         return errors
     }
@@ -87,10 +92,12 @@ extension IPVSProxier {
         guard !addresses.isEmpty else { return [] }
         let results = await kernel.links.deleteAddresses(addresses, from: config.dummyInterface)
         var errors: [String] = []
+        var storm = FailureStorm("address deletes")
+        defer { storm.report(to: logger) }
         for (a, error) in zip(addresses, results) {
+            storm.record("delete \(a)", error: error, logger: logger)
             guard let error else { appliedAddresses.remove(a); continue }
             errors.append("deleting \(a) from \(config.dummyInterface): \(error)")
-            logger.error("address delete failed", metadata: ["address": "\(a)", "error": "\(error)"])
         }
         return errors
     }
@@ -101,8 +108,9 @@ extension IPVSProxier {
         let keys = (scope ?? Set(desired.table.keys).union(applied.keys)).sorted()
         var errors: [String] = []
         for start in stride(from: 0, to: keys.count, by: Self.applyChunk) {
-            let chunk = Set(keys[start..<min(start + Self.applyChunk, keys.count)])
-            errors += await applyIPVS(chunk: chunk, now: now)
+            let end = min(start + Self.applyChunk, keys.count)
+            errors += await applyIPVS(chunk: Set(keys[start..<end]), now: now)
+            if keys.count > Self.applyChunk { progress("Programming IPVS virtual servers", done: end, total: keys.count) }
         }
         return errors
     }
@@ -115,10 +123,12 @@ extension IPVSProxier {
         guard !changes.isEmpty else { return [] }
         let results = await kernel.ipvs.apply(changes.map(Self.operation))
         var errors: [String] = []
+        var storm = FailureStorm("IPVS operations")
+        defer { storm.report(to: logger) }
         for (change, result) in zip(changes, results) {
+            storm.record("\(change)", error: result.error, logger: logger)
             if let error = result.error {
                 errors.append("\(error)")
-                logger.error("IPVS operation failed", metadata: ["change": "\(change)", "error": "\(error)"])
             } else {
                 record(change)
             }
@@ -163,12 +173,13 @@ extension IPVSProxier {
         for family in families {
             let text = desired.companionRules(family, config: config)
             guard appliedRules[family] != text else { continue }
+            logger.trace("Restoring iptables", metadata: ["ipFamily": "\(family)", "rules": "\(text)"])
             do {
                 try await kernel.restoreRules(family, text)
                 appliedRules[family] = text
             } catch {
                 errors.append("iptables-restore (\(family)): \(error)")
-                logger.error("companion rules restore failed", metadata: ["family": "\(family)", "error": "\(error)"])
+                logger.error("companion rules restore failed", metadata: ["ipFamily": "\(family)", "error": "\(error)"])
             }
         }
         return errors

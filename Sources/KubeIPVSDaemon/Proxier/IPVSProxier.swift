@@ -49,6 +49,8 @@ public actor IPVSProxier: Proxier {
     var needsFullSync = true
     /// Every service has been planned once (later syncs re-plan only the changed ones).
     var planned = false
+    /// The first sync has finished: its progress lines are info, later ones V(2).
+    var initialSyncDone = false
 
     /// The thread the proxier runs on. Given the kernel actors' own thread, a sync calls them without
     /// a thread switch (two wake-ups per kernel call otherwise, most of a small sync's wall time).
@@ -85,6 +87,7 @@ public actor IPVSProxier: Proxier {
         let dirty = desired.takeDirty()
         errors += await apply(dirty: dirty, full: full, now: request.now)
         needsFullSync = !errors.isEmpty
+        initialSyncDone = true
         return outcome(full: full, errors: errors)
     }
 
@@ -96,8 +99,10 @@ public actor IPVSProxier: Proxier {
         rejections = RejectionLedger()
         let all = Set(desired.portPlans.keys.map(\.service)).union(store.services.keys).sorted()
         for start in stride(from: 0, to: all.count, by: Self.replanChunk) {
-            replan(store, services: Set(all[start..<min(start + Self.replanChunk, all.count)]), node: node)
+            let end = min(start + Self.replanChunk, all.count)
+            replan(store, services: Set(all[start..<end]), node: node)
             _ = desired.takeDirty()
+            if all.count > Self.replanChunk { progress("Planning services", done: end, total: all.count) }
         }
         // Slices that name no service belong to no chunk; their rejections still count.
         let orphans = store.slices.values.filter { $0.serviceName == nil }
@@ -120,10 +125,18 @@ public actor IPVSProxier: Proxier {
         rejections.replace(for: names, with: snapshot.rejections, store: store)
     }
 
+    /// A long sync's progress: at the default verbosity during the first sync (a 10,000-service node
+    /// otherwise says nothing for a minute), at V(2) afterwards.
+    func progress(_ message: Logger.Message, done: Int, total: Int) {
+        logger.log(level: initialSyncDone ? .debug : .info, message,
+                   metadata: ["done": .stringConvertible(done), "total": .stringConvertible(total)])
+    }
+
     func outcome(full: Bool, errors: [String]) -> SyncOutcome {
         SyncOutcome(success: errors.isEmpty, full: full, errors: errors,
                     rejections: rejections.all + desired.conflicts(), wantsFollowUp: termination.count > 0,
                     virtualServers: applied.count, realServers: appliedRealServers,
-                    draining: termination.count, healthChecks: desired.healthChecks())
+                    draining: termination.count, healthChecks: desired.healthChecks(),
+                    noLocalEndpoints: desired.servicesWithoutLocalEndpoints())
     }
 }

@@ -30,7 +30,10 @@ public actor IptablesModeProxier: Proxier {
             for failure in report.conntrackFailures {
                 logger.warning("conntrack cleanup failed", metadata: ["error": "\(failure)"])
             }
-            outcome = SyncOutcome(success: true, full: request.isFull, healthChecks: checks)
+            let counts = await proxier.appliedRulesets.values.map(\.ruleCounts)
+            outcome = SyncOutcome(success: true, full: request.isFull, healthChecks: checks,
+                                  noLocalEndpoints: Self.noLocalEndpoints(snapshot),
+                                  iptablesRules: (counts.map(\.filter).reduce(0, +), counts.map(\.nat).reduce(0, +)))
         } catch {
             logger.error("iptables-restore failed", metadata: ["error": "\(error)"])
             outcome = SyncOutcome(success: false, full: request.isFull, errors: ["\(error)"], healthChecks: checks)
@@ -42,6 +45,19 @@ public actor IptablesModeProxier: Proxier {
     }
 
     public func cleanup() async throws { try await cleanupAction() }
+
+    /// Service ports with a Local internal / external policy, endpoints elsewhere and none here (kube-proxy's
+    /// iptables proxier counts ports).
+    static func noLocalEndpoints(_ snapshot: ProxySnapshot) -> (internal: Int, external: Int) {
+        var counts = (internal: 0, external: 0)
+        for port in snapshot.servicePorts.values where port.internalPolicyLocal || port.externalPolicyLocal {
+            let selection = snapshot.selection(for: port)
+            guard !selection.cluster.isEmpty, selection.local.isEmpty else { continue }
+            if port.internalPolicyLocal { counts.internal += 1 }
+            if port.externalPolicyLocal { counts.external += 1 }
+        }
+        return counts
+    }
 
     /// healthCheckNodePort → local ready endpoint count, as kube-proxy serves in every mode.
     static func healthChecks(_ snapshot: ProxySnapshot) -> [HealthCheck] {

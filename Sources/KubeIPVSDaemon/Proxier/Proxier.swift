@@ -44,10 +44,16 @@ public struct SyncOutcome: Sendable {
     public var healthChecks: [HealthCheck]
     /// iptables-restore runs that failed during this sync (retries after a quarantine included).
     public var restoreFailures: Int = 0
+    /// Services with a Local internal / external traffic policy and no local endpoint (kube-proxy's
+    /// kubeproxy_sync_proxy_rules_no_local_endpoints_total); nil when the proxier does not count them.
+    public var noLocalEndpoints: (internal: Int, external: Int)?
+    /// Rules kube-ipvs owns per table in iptables mode (kubeproxy_sync_proxy_rules_iptables_total); nil otherwise.
+    public var iptablesRules: (filter: Int, nat: Int)?
 
     public init(success: Bool, full: Bool, errors: [String] = [], rejections: [Rejection] = [],
                 wantsFollowUp: Bool = false, virtualServers: Int = 0, realServers: Int = 0, draining: Int = 0,
-                healthChecks: [HealthCheck] = []) {
+                healthChecks: [HealthCheck] = [], noLocalEndpoints: (internal: Int, external: Int)? = nil,
+                iptablesRules: (filter: Int, nat: Int)? = nil) {
         self.success = success
         self.full = full
         self.errors = errors
@@ -57,6 +63,8 @@ public struct SyncOutcome: Sendable {
         self.realServers = realServers
         self.draining = draining
         self.healthChecks = healthChecks
+        self.noLocalEndpoints = noLocalEndpoints
+        self.iptablesRules = iptablesRules
     }
 }
 

@@ -50,11 +50,11 @@ extension APIClient {
         if let token = configuration.currentBearerToken() {
             request.headers.add(name: "Authorization", value: "Bearer \(token)")
         }
-        request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(event)))
+        let body = try JSONEncoder().encode(event)
+        request.body = .bytes(ByteBuffer(bytes: body))
         let response: HTTPClientResponse
         do {
-            response = try await httpClient.execute(request, timeout: Self.timeAmount(configuration.requestTimeout),
-                                                    logger: logger)
+            response = try await execute(request, requestBytes: body.count)
         } catch {
             throw APIError(.transport, operation: "create event", url: url, underlying: error)
         }

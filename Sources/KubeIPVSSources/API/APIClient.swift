@@ -12,12 +12,16 @@ public final class APIClient: Sendable {
     let httpClient: HTTPClient
     let logger: Logger
     let baseURL: String
+    /// Sees every request (rest client metrics).
+    let observer: APIRequestObserver?
 
     /// A client for `configuration`; throws `APIError(.configuration)` for unusable TLS material.
     public init(configuration: ClientConfiguration, logger: Logger,
-                eventLoopGroup: any EventLoopGroup = HTTPClient.defaultEventLoopGroup) throws {
+                eventLoopGroup: any EventLoopGroup = HTTPClient.defaultEventLoopGroup,
+                observer: APIRequestObserver? = nil) throws {
         self.configuration = configuration
         self.logger = logger
+        self.observer = observer
         var server = configuration.server
         while server.hasSuffix("/") { server.removeLast() }
         guard let url = URL(string: server), let scheme = url.scheme, ["http", "https"].contains(scheme),
@@ -61,8 +65,7 @@ public final class APIClient: Sendable {
             request.headers.add(name: "Authorization", value: "Bearer \(token)")
         }
         do {
-            return try await httpClient.execute(request, timeout: Self.timeAmount(configuration.requestTimeout),
-                                                logger: logger)
+            return try await execute(request, requestBytes: 0)
         } catch let error as HTTPClientError where error == .deadlineExceeded {
             throw APIError(.timeout, operation: operation, url: url, message: "no response head in time",
                            underlying: error)

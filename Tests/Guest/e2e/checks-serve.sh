@@ -67,9 +67,9 @@ check_traffic_policy() {
 check_rejections() {
   local m; m=$(metrics)
   verdict "rejected-service-logged" "no log line naming e2e/bad-port and port 70000" \
-    grep -q 'object=e2e/bad-port reason=.*70000.*rejected object' "$DLOG"
+    grep -q '"rejected object" .*object="e2e/bad-port" reason=".*70000' "$DLOG"
   verdict "rejected-slice-logged" "no log line naming e2e/badslice-1 and 10.244.1.999" \
-    grep -q 'object=e2e/badslice-1 reason=.*10.244.1.999.*rejected object' "$DLOG"
+    grep -q '"rejected object" .*object="e2e/badslice-1" reason=".*10.244.1.999' "$DLOG"
   verdict "rejected-objects-metric" "=\$(echo \"\$m\" | grep '^kubeipvs_rejected_objects' | tr '\\n' ';')" \
     test "$(echo "$m" | grep -c -e '^kubeipvs_rejected_objects{kind="Service"} 1' \
       -e '^kubeipvs_rejected_objects{kind="EndpointSlice"} 1')" = 2
