@@ -9,8 +9,8 @@
 # pod answered. On a kernel with ip_vs the daemon runs in IPVS mode; without (like this build
 # machine) it falls back to iptables by itself and says so. Everything is removed on exit.
 set -euo pipefail
+. "$(dirname "$0")/lib/as-root.sh"; as_root "$@"
 cd "$(dirname "$0")/.."
-[ "$(id -u)" -eq 0 ] || { echo "demo: needs root (network namespaces)"; exit 1; }
 ./scripts/install-deps.sh
 swift build --product kube-ipvs 2>&1 | grep -vE "^\[[0-9]+/[0-9]+\]"
 BIN=$(swift build --show-bin-path)/kube-ipvs

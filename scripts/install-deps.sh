@@ -6,6 +6,7 @@
 #           linux-image-amd64 qemu-system-x86 busybox-static cpio xz-utils lz4 file (the qemu guest
 #           that boots a kernel with ip_vs, which this host kernel lacks)
 set -euo pipefail
+. "$(dirname "$0")/lib/as-root.sh"
 packages=(libnl-3-dev libnl-genl-3-dev libipset-dev pkg-config
           ipset iptables conntrack iproute2 kmod
           ipvsadm python3 curl
@@ -18,9 +19,8 @@ if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
   exit 0
 fi
+as_root "$@"   # only now: a machine with everything installed needs no root here
 echo "install-deps: installing ${missing[*]}"
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
