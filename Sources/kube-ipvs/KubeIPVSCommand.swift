@@ -1,4 +1,6 @@
 import ArgumentParser
+import CKubeIPVSShim
+import KubeIPVSCore
 
 /// `kube-ipvs`: the node daemon (default) and its offline planner.
 @main
@@ -7,7 +9,7 @@ struct KubeIPVSCommand: AsyncParsableCommand {
         commandName: "kube-ipvs",
         abstract: "Kubernetes service proxy (IPVS mode, automatic iptables fallback).",
         discussion: "Without a subcommand, runs the proxy daemon with kube-proxy's flags.",
-        version: "0.1.0",
+        version: "\(KubeIPVSCoreVersion.version) (commit \(String(cString: kipvs_build_commit())))",
         subcommands: [RunCommand.self, PlanCommand.self],
         defaultSubcommand: RunCommand.self)
 }
