@@ -82,7 +82,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .executableTarget(name: "kube-ipvs", dependencies: [
-            "KubeIPVSDaemon", "KubeIPVSCore", "KubeIPVSSources",
+            "KubeIPVSDaemon", "KubeIPVSCore", "KubeIPVSSources", "CKubeIPVSShim",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

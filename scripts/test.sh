@@ -7,6 +7,7 @@
 # Every tier must run: KUBE_IPVS_REQUIRE_TIERS makes a tier that cannot run fail instead of skip.
 # Tests run one at a time (--no-parallel): the real-traffic and watch-timing tests share 2 cores.
 set -euo pipefail
+. "$(dirname "$0")/lib/as-root.sh"; as_root "$@"
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 export KUBE_IPVS_REQUIRE_TIERS=1

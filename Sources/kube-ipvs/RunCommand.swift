@@ -1,10 +1,13 @@
+import CKubeIPVSShim
 import Foundation
+import KubeIPVSCore
 import KubeIPVSDaemon
 import Logging
 
 /// The proxy daemon, with kube-proxy's command line parsed as kube-proxy's pflag does.
 enum RunCommand {
-    static let version = "0.1.0"
+    /// `0.1.0-dev (commit 1f0911b)`: the version and the git commit the binary was built from.
+    static var version: String { "\(KubeIPVSCoreVersion.version) (commit \(String(cString: kipvs_build_commit())))" }
 
     /// Runs with `arguments` (after the executable); returns the exit code (1 for a bad command line,
     /// as kube-proxy).
@@ -14,7 +17,7 @@ enum RunCommand {
         do {
             let parsed = try PFlagParser().parse(arguments)
             if parsed.values["help"] == "true" { print(CommandLineHelp.usage()); return 0 }
-            if let v = parsed.values["version"], v != "false" { print("kube-ipvs v\(version)"); return 0 }
+            if let v = parsed.values["version"], v != "false" { print(version); return 0 }
             guard parsed.positional.isEmpty else {
                 throw OptionsError(setting: "kube-ipvs", reason: "does not take any arguments, got \(parsed.positional)")
             }

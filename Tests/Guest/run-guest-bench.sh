@@ -1,8 +1,8 @@
 #!/bin/bash
 # run-guest-bench.sh [--services N] [--reals M] [--chunk K] [--ack-each]
 # run-guest-bench.sh daemon [--services N] [--endpoints M] [--changes K] [--seconds S] [--strict]
-# Benchmarks on a real kernel (the qemu guest of guest-run.sh: no network device), from a release build in
-# .build-release. Programs that print figures, not tests.
+# Benchmarks on a real kernel (the qemu guest of guest-run.sh: no network device), from the release build in
+# .build-release (scripts/build-release.sh, shared with the image). Programs that print figures, not tests.
 #
 # Default (IPVS layer): builds kube-ipvs-guest-check, applies N virtual servers x M real servers (default
 # 10,000 x 10) from empty through the batch API, dumps them all, then times `ipvsadm -R` restoring the
@@ -24,9 +24,9 @@ cd "$HERE/../.." || exit 1
 MODE=ipvs
 if [ "${1:-}" = daemon ]; then MODE=daemon; shift; fi
 [ "$MODE" = daemon ] && PRODUCT=kube-ipvs-bench || PRODUCT=kube-ipvs-guest-check
-BUILD=(swift build -c release --scratch-path .build-release --product "$PRODUCT")
-"${BUILD[@]}" >&2 || { echo "kube-ipvs bench: FAIL: build failed"; exit 1; }
-BIN=$("${BUILD[@]}" --show-bin-path)/$PRODUCT
+# The one release build the image shares (static Swift runtime, commit stamped).
+BIN=$(scripts/build-release.sh "$PRODUCT") || { echo "kube-ipvs bench: FAIL: build failed"; exit 1; }
+BIN=$BIN/$PRODUCT
 LOG=$(mktemp); trap 'rm -f "$LOG"' EXIT
 
 if [ "$MODE" = ipvs ]; then

@@ -13,6 +13,10 @@ struct ipset_session;
 /** Version of this shim (bumped when its ABI changes). */
 int kipvs_shim_version(void);
 
+/** The git commit this binary was built from: the string an object linked in by
+ *  scripts/build-release.sh defines (`kipvs_build_commit_stamp`), else "unknown". */
+const char *_Nonnull kipvs_build_commit(void);
+
 /* --- libipset session ------------------------------------------------------------ */
 
 /** A non-variadic text sink Swift can implement: `text` is already formatted
