@@ -14,6 +14,8 @@ struct GoldenScenario {
             /// `interface address` pairs.
             var addresses: [String]?
             var primaryIPs: [String]?
+            /// The Node's `topology.kubernetes.io/zone` label (absent: none).
+            var zone: String?
         }
 
         struct Config: Decodable {
@@ -79,7 +81,7 @@ struct GoldenScenario {
             return LocalAddress(interface: String(parts[0]), address: try require(IPAddress(String(parts[1])), pair))
         }
         let primary = try (s.primaryIPs ?? ["10.0.0.10"]).map { try require(IPAddress($0), $0) }
-        return NodeContext(name: s.name ?? "node1", localAddresses: addresses, primaryIPs: primary)
+        return NodeContext(name: s.name ?? "node1", localAddresses: addresses, primaryIPs: primary, zone: s.zone ?? "")
     }
 
     static func config(_ c: Settings.Config) throws -> ProxyConfiguration {

@@ -47,8 +47,10 @@ public struct KubeEndpointSlice: Codable, Hashable, Sendable {
         public var conditions: Conditions
         /// The API's `nodeName` field.
         public var nodeName: String?
-        // zone and hostname are not kept: no proxy decision reads them (topology hints are not
-        // implemented), and every byte here is paid once per endpoint of the cluster.
+        /// The API's `hints` field (topology-aware routing; see docs/routing-decisions.md).
+        public var hints: Hints
+        // zone and hostname are not kept: no proxy decision reads them (kube-proxy reads the hints,
+        // never the endpoint's own zone), and every byte here is paid once per endpoint of the cluster.
 
         /// The API's `addresses` as kept: the first one, or none.
         public var addresses: [String] {
@@ -57,13 +59,15 @@ public struct KubeEndpointSlice: Codable, Hashable, Sendable {
         }
 
         /// Creates a value from its parts (only the first of `addresses` is kept).
-        public init(addresses: [String], conditions: Conditions = Conditions(), nodeName: String? = nil) {
+        public init(addresses: [String], conditions: Conditions = Conditions(), nodeName: String? = nil,
+                    hints: Hints = Hints()) {
             self.address = addresses.first
             self.conditions = conditions
             self.nodeName = nodeName
+            self.hints = hints
         }
 
-        enum CodingKeys: String, CodingKey { case addresses, conditions, nodeName }
+        enum CodingKeys: String, CodingKey { case addresses, conditions, nodeName, hints }
 
         /// Decodes leniently: absent or null fields take their defaults, unknown ones are ignored.
         public init(from decoder: any Decoder) throws {
@@ -71,6 +75,7 @@ public struct KubeEndpointSlice: Codable, Hashable, Sendable {
             address = try c.value(.addresses, default: [String]()).first
             conditions = try c.value(.conditions, default: Conditions())
             nodeName = try c.decodeIfPresent(String.self, forKey: .nodeName)
+            hints = try c.value(.hints, default: Hints())
         }
 
         /// Encodes as the API writes it (`addresses` is a list).
@@ -79,6 +84,7 @@ public struct KubeEndpointSlice: Codable, Hashable, Sendable {
             try c.encode(addresses, forKey: .addresses)
             try c.encode(conditions, forKey: .conditions)
             try c.encodeIfPresent(nodeName, forKey: .nodeName)
+            if !hints.isEmpty { try c.encode(hints, forKey: .hints) }
         }
     }
 

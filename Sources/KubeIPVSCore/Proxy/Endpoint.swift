@@ -2,6 +2,9 @@
 /// (kube-proxy's `BaseEndpointInfo`).
 public struct Endpoint: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var address: IPAddress
+    /// Topology hints seen from this node. Declared here so it fills the padding byte after the
+    /// address (the struct stays 24 bytes).
+    public var hints: TopologyHints
     public var port: UInt16
     public var ready: Bool
     public var serving: Bool
@@ -11,8 +14,9 @@ public struct Endpoint: Hashable, Sendable, Comparable, CustomStringConvertible 
     public var isLocal: Bool
 
     public init(address: IPAddress, port: UInt16, ready: Bool = true, serving: Bool = true,
-                terminating: Bool = false, isLocal: Bool = false) {
+                terminating: Bool = false, isLocal: Bool = false, hints: TopologyHints = []) {
         self.address = address
+        self.hints = hints
         self.port = port
         self.ready = ready
         self.serving = serving

@@ -1,8 +1,9 @@
 extension EndpointSliceNormalizer {
-    /// One slice's endpoints per service port, with its rejections (object `namespace/slice-name`).
-    public static func endpoints(of slice: KubeEndpointSlice, nodeName: String) -> SliceEndpoints {
+    /// One slice's endpoints per service port, with its rejections (object `namespace/slice-name`);
+    /// `zone` is this node's zone, for the endpoints' topology hints.
+    public static func endpoints(of slice: KubeEndpointSlice, nodeName: String, zone: String = "") -> SliceEndpoints {
         var out = SliceEndpoints()
-        out.skipped = visit(slice, nodeName: nodeName, reject: { out.rejections.append($0) }) { name, list in
+        out.skipped = visit(slice, nodeName: nodeName, zone: zone, reject: { out.rejections.append($0) }) { name, list in
             out.endpoints[name, default: []] += list
         }
         return out
@@ -10,7 +11,7 @@ extension EndpointSliceNormalizer {
 
     /// Validates one slice, reporting refusals to `reject` and each port's endpoints to `emit`.
     /// Returns true when the slice is deliberately skipped.
-    static func visit(_ slice: KubeEndpointSlice, nodeName: String, reject report: (Rejection) -> Void,
+    static func visit(_ slice: KubeEndpointSlice, nodeName: String, zone: String = "", reject report: (Rejection) -> Void,
                       emit: (ServicePortName, [Endpoint]) -> Void) -> Bool {
         let meta = slice.metadata
         let namespace = meta.namespace.isEmpty ? "default" : meta.namespace
@@ -66,7 +67,8 @@ extension EndpointSliceNormalizer {
         }
         let ports = validPorts(slice.ports, reject)
         guard let first = ports.first else { return false }
-        let members = validEndpoints(slice.endpoints, family: family, port: first.2, nodeName: nodeName, reject)
+        let members = validEndpoints(slice.endpoints, family: family, port: first.2, nodeName: nodeName, zone: zone,
+                                     reject)
         let service = ServiceName(namespace: namespace, name: serviceName)
         emit(ServicePortName(service: service, port: first.0, proto: first.1), members)
         for (name, proto, number) in ports.dropFirst() {
@@ -110,7 +112,7 @@ extension EndpointSliceNormalizer {
 
     /// Endpoints on `port` (copied per further slice port by the caller).
     static func validEndpoints(_ endpoints: [KubeEndpointSlice.SliceEndpoint], family: IPFamily, port: UInt16,
-                               nodeName: String,
+                               nodeName: String, zone: String = "",
                                _ reject: (String) -> Void) -> [Endpoint] {
         var out: [Endpoint] = []
         out.reserveCapacity(endpoints.count)
@@ -129,7 +131,8 @@ extension EndpointSliceNormalizer {
             }
             let c = e.conditions
             out.append(Endpoint(address: ip, port: port, ready: c.ready ?? true, serving: c.serving ?? true,
-                                terminating: c.terminating ?? false, isLocal: !nodeName.isEmpty && e.nodeName == nodeName))
+                                terminating: c.terminating ?? false, isLocal: !nodeName.isEmpty && e.nodeName == nodeName,
+                                hints: e.hints.isEmpty ? [] : TopologyHints(e.hints, nodeName: nodeName, zone: zone)))
         }
         return out
     }

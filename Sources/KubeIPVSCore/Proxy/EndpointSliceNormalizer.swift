@@ -15,13 +15,14 @@ public enum EndpointSliceNormalizer {
     /// Slices with these labels are not for a proxy (kube-proxy's informer filters them out).
     public static let ignoredLabels = ["service.kubernetes.io/headless", ServiceNormalizer.serviceProxyNameLabel]
 
-    /// Every slice, merged per service port; endpoints are `isLocal` when their nodeName is `nodeName`.
-    public static func normalize(_ slices: [KubeEndpointSlice], nodeName: String) -> NormalizedEndpoints {
+    /// Every slice, merged per service port; endpoints are `isLocal` when their nodeName is `nodeName`,
+    /// and their topology hints are read against `nodeName` and `zone` (this node's zone label).
+    public static func normalize(_ slices: [KubeEndpointSlice], nodeName: String, zone: String = "") -> NormalizedEndpoints {
         var gathered: [ServicePortName: [Endpoint]] = [:]
         gathered.reserveCapacity(slices.count)
         var rejections: [Rejection] = []
         for slice in slices {
-            _ = visit(slice, nodeName: nodeName, reject: { rejections.append($0) }) { name, list in
+            _ = visit(slice, nodeName: nodeName, zone: zone, reject: { rejections.append($0) }) { name, list in
                 // First slice of a port: store its array as is (no copy); later ones append.
                 if gathered[name] == nil {
                     gathered[name] = list
@@ -57,6 +58,7 @@ public enum EndpointSliceNormalizer {
         if a.ready != b.ready { return a.ready }
         if a.serving != b.serving { return a.serving }
         if a.terminating != b.terminating { return !a.terminating }
-        return a.isLocal && !b.isLocal
+        if a.isLocal != b.isLocal { return a.isLocal }
+        return a.hints.rawValue > b.hints.rawValue
     }
 }

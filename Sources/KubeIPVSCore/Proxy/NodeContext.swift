@@ -21,10 +21,14 @@ public struct NodeContext: Hashable, Sendable {
     public var localAddresses: [LocalAddress]
     /// The node's primary IPs, one per family (`--nodeport-addresses primary`).
     public var primaryIPs: [IPAddress]
+    /// The Node's `topology.kubernetes.io/zone` label; "" when absent (topology hints then apply only
+    /// through `hints.forNodes`, see docs/routing-decisions.md).
+    public var zone: String
 
-    public init(name: String, localAddresses: [LocalAddress] = [], primaryIPs: [IPAddress] = []) {
+    public init(name: String, localAddresses: [LocalAddress] = [], primaryIPs: [IPAddress] = [], zone: String = "") {
         self.name = name
         self.localAddresses = localAddresses
         self.primaryIPs = primaryIPs
+        self.zone = zone
     }
 }

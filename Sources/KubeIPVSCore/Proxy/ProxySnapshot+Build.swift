@@ -14,7 +14,7 @@ extension ProxySnapshot {
                 ports[port.name] = port
             }
         }
-        let endpoints = EndpointSliceNormalizer.normalize(uniqueSlices, nodeName: node.name)
+        let endpoints = EndpointSliceNormalizer.normalize(uniqueSlices, nodeName: node.name, zone: node.zone)
         rejections += endpoints.rejections
         return ProxySnapshot(servicePorts: ports, endpoints: endpoints.endpoints, rejections: rejections.sorted())
     }

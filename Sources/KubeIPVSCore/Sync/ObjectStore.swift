@@ -116,4 +116,9 @@ extension ObjectStore {
     public mutating func markAllChanged() {
         changedServices.formUnion(services.keys)
     }
+
+    /// Marks these services changed (a node fact only they depend on changed, e.g. its zone).
+    public mutating func markChanged(_ names: Set<ServiceName>) {
+        changedServices.formUnion(names)
+    }
 }

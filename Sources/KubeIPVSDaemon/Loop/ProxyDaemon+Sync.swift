@@ -29,6 +29,7 @@ extension ProxyDaemon {
         let outcome = await proxier.sync(request)
         let elapsed = clock.now - start
         record(outcome, elapsed: elapsed, triggerTimes: triggerTimes)
+        logIgnoredHints(changed: first ? nil : changes)
         scheduler.finished(success: outcome.success, now: clock.now - epoch)
         if outcome.wantsFollowUp {
             // Draining real servers: look at their connection counts again in drainCheckInterval (a
@@ -89,7 +90,7 @@ extension ProxyDaemon {
         lastAddressPoll = clock.now
         let addresses = await nodeFacts.localAddresses()
         node = NodeContext(name: nodeFacts.name, localAddresses: addresses.sorted(),
-                           primaryIPs: Self.primaryIPs(node: nodeObject, addresses: addresses))
+                           primaryIPs: Self.primaryIPs(node: nodeObject, addresses: addresses), zone: node.zone)
     }
 
     /// New or removed local addresses trigger a sync (NodePort on addresses that appear later).

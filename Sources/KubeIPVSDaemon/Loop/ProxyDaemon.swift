@@ -38,6 +38,8 @@ public actor ProxyDaemon {
     var scheduler: SyncScheduler
     var node: NodeContext
     var nodeObject: KubeNode?
+    /// Why each service's topology hints are ignored, as last logged (see `logIgnoredHints`).
+    var hintsIgnoredLogged: [ServiceName: TopologyDecision.Ignored] = [:]
     var sourceRejections: [Rejection] = []
     var synced = false
     var programmingLatency = NetworkProgrammingLatency(trackerStart: Date())
@@ -150,6 +152,7 @@ public actor ProxyDaemon {
         case .node(let n):
             guard n.metadata.name == nodeFacts.name, n != nodeObject else { return }
             nodeObject = n
+            adoptZone(of: n)
             scheduler.request()
         case .sourceRejections(let r):
             sourceRejections = r

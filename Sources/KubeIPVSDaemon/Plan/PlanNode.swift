@@ -2,7 +2,7 @@ import KubeIPVSCore
 import KubeIPVSSources
 
 /// The node `kube-ipvs plan` plans for: explicit `--node-ip`s, else the addresses of the Node
-/// object of that name found in the manifests.
+/// object of that name found in the manifests; its zone label (for topology hints) from that Node object.
 public enum PlanNode {
     public static func context(name: String, nodeIPs: [IPAddress], objects: ManifestObjects) -> NodeContext {
         var ips = nodeIPs
@@ -13,7 +13,8 @@ public enum PlanNode {
             }
         }
         for ip in ips where !primary.contains(where: { $0.family == ip.family }) { primary.append(ip) }
+        let object = objects.nodes.first(where: { $0.metadata.name == name })
         return NodeContext(name: name, localAddresses: ips.map { LocalAddress(interface: "node", address: $0) },
-                           primaryIPs: primary)
+                           primaryIPs: primary, zone: ProxyDaemon.zone(of: object))
     }
 }
