@@ -25,7 +25,7 @@ extension EndpointSliceNormalizer {
         }
         guard let problem = nameProblem(meta.name, namespace: namespace, serviceName: serviceName) else {
             return visitValid(slice, namespace: namespace, serviceName: serviceName, nodeName: nodeName,
-                              reject: reject, emit: emit)
+                              zone: zone, reject: reject, emit: emit)
         }
         reject(problem)
         return false
@@ -47,7 +47,7 @@ extension EndpointSliceNormalizer {
 
     /// `visit` after the names passed.
     static func visitValid(_ slice: KubeEndpointSlice, namespace: String, serviceName: String, nodeName: String,
-                           reject: (String) -> Void, emit: (ServicePortName, [Endpoint]) -> Void) -> Bool {
+                           zone: String, reject: (String) -> Void, emit: (ServicePortName, [Endpoint]) -> Void) -> Bool {
         let family: IPFamily
         switch slice.addressType {
         case "IPv4": family = .v4
