@@ -67,6 +67,10 @@ extension DaemonEndToEndTests {
         #expect(closeWait.trimmingCharacters(in: .whitespacesAndNewlines) == "3600")
         let log = daemon.log()
         #expect(log.contains("nf_conntrack_tcp_timeout_close_wait"), "the change is logged:\n\(log.prefix(3000))")
+        // nf_conntrack_max is global, read-only outside the initial namespace: refused, logged, and the
+        // global hash size left alone.
+        #expect(log.contains("cannot set sysctl") && log.contains("nf_conntrack_max"), "\(log.prefix(3000))")
+        #expect(!log.contains("set conntrack hashsize"))
         #expect(!log.contains("not honoured") && !log.contains("unknown field"), "\(log.prefix(3000))")
     }
 }

@@ -32,10 +32,11 @@ public struct HostTuningSetup: Sendable {
     public func apply(_ tuning: HostTuning) -> [String] {
         var failures: [String] = []
         @discardableResult
-        func set(_ key: SysctlKey, _ value: Int) -> Bool {
+        func set(_ key: SysctlKey, _ value: Int, evenIfEqual: Bool = false) -> Bool {
             do {
                 let previous = try sysctl.read(key)
-                guard previous != String(value) else { return true }
+                if previous == String(value) && !evenIfEqual { return true }
+                if previous == String(value) { try sysctl.write(key, String(value)); return true }
                 try sysctl.write(key, String(value))
                 logger.info("set sysctl", metadata: ["sysctl": "\(key)", "value": "\(value)", "previous": "\(previous)"])
                 return true
@@ -45,9 +46,10 @@ public struct HostTuningSetup: Sendable {
                 return false
             }
         }
-        // nf_conntrack_max is writable only from the initial network namespace; the global hash
-        // size is touched only after it was.
-        if let max = tuning.conntrackMax(cpus: cpus), set("net.netfilter.nf_conntrack_max", max) {
+        // nf_conntrack_max is writable only from the initial network namespace (read-only in
+        // others, where it shows the global value): it is written even when equal, so that the
+        // global hash size is touched only from a namespace allowed to change it.
+        if let max = tuning.conntrackMax(cpus: cpus), set("net.netfilter.nf_conntrack_max", max, evenIfEqual: true) {
             failures += raiseHashsize(to: max / 4)
         }
         let seconds: [(SysctlKey, Duration)] = [

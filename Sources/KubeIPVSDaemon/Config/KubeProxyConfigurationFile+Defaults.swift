@@ -13,37 +13,7 @@ extension KubeProxyConfigurationFile {
         c.healthzBindAddress = Self.address(c.healthzBindAddress, v4 ? "0.0.0.0" : "[::]", 10256)
         c.metricsBindAddress = Self.address(c.metricsBindAddress, v4 ? "127.0.0.1" : "[::1]", 10249)
         c.oomScoreAdj = c.oomScoreAdj ?? -999
-        var t = c.iptables ?? .init()
-        t.syncPeriod = Self.nonZero(t.syncPeriod) ?? "30s"
-        t.minSyncPeriod = Self.nonZero(t.minSyncPeriod) ?? "1s"
-        t.masqueradeBit = t.masqueradeBit ?? 14
-        t.localhostNodePorts = t.localhostNodePorts ?? true
-        t.masqueradeAll = t.masqueradeAll ?? false
-        c.iptables = t
-        var i = c.ipvs ?? .init()
-        i.syncPeriod = Self.nonZero(i.syncPeriod) ?? "30s"
-        i.minSyncPeriod = i.minSyncPeriod ?? "0s"
-        i.scheduler = i.scheduler ?? ""
-        i.strictARP = i.strictARP ?? false
-        i.tcpTimeout = i.tcpTimeout ?? "0s"
-        i.tcpFinTimeout = i.tcpFinTimeout ?? "0s"
-        i.udpTimeout = i.udpTimeout ?? "0s"
-        c.ipvs = i
-        var n = c.nftables ?? .init()
-        n.syncPeriod = Self.nonZero(n.syncPeriod) ?? "30s"
-        n.minSyncPeriod = Self.nonZero(n.minSyncPeriod) ?? "1s"
-        n.masqueradeBit = n.masqueradeBit ?? 14
-        n.masqueradeAll = n.masqueradeAll ?? false
-        c.nftables = n
-        var k = c.conntrack ?? .init()
-        k.maxPerCore = k.maxPerCore ?? 32 * 1024
-        k.min = k.min ?? 128 * 1024
-        k.tcpEstablishedTimeout = k.tcpEstablishedTimeout ?? "24h0m0s"
-        k.tcpCloseWaitTimeout = k.tcpCloseWaitTimeout ?? "1h0m0s"
-        k.tcpBeLiberal = k.tcpBeLiberal ?? false
-        k.udpTimeout = k.udpTimeout ?? "0s"
-        k.udpStreamTimeout = k.udpStreamTimeout ?? "0s"
-        c.conntrack = k
+        c.defaultSections()
         c.configSyncPeriod = Self.nonZero(c.configSyncPeriod) ?? "15m0s"
         var cc = c.clientConnection ?? .init()
         if (cc.contentType ?? "").isEmpty { cc.contentType = "application/vnd.kubernetes.protobuf" }
@@ -67,6 +37,41 @@ extension KubeProxyConfigurationFile {
         c.bindAddressHardFail = c.bindAddressHardFail ?? false
         c.enableProfiling = c.enableProfiling ?? false
         return c
+    }
+
+    /// The iptables, ipvs, nftables and conntrack sections' defaults.
+    mutating func defaultSections() {
+        var t = self.iptables ?? .init()
+        t.syncPeriod = Self.nonZero(t.syncPeriod) ?? "30s"
+        t.minSyncPeriod = Self.nonZero(t.minSyncPeriod) ?? "1s"
+        t.masqueradeBit = t.masqueradeBit ?? 14
+        t.localhostNodePorts = t.localhostNodePorts ?? true
+        t.masqueradeAll = t.masqueradeAll ?? false
+        self.iptables = t
+        var i = self.ipvs ?? .init()
+        i.syncPeriod = Self.nonZero(i.syncPeriod) ?? "30s"
+        i.minSyncPeriod = i.minSyncPeriod ?? "0s"
+        i.scheduler = i.scheduler ?? ""
+        i.strictARP = i.strictARP ?? false
+        i.tcpTimeout = i.tcpTimeout ?? "0s"
+        i.tcpFinTimeout = i.tcpFinTimeout ?? "0s"
+        i.udpTimeout = i.udpTimeout ?? "0s"
+        self.ipvs = i
+        var n = self.nftables ?? .init()
+        n.syncPeriod = Self.nonZero(n.syncPeriod) ?? "30s"
+        n.minSyncPeriod = Self.nonZero(n.minSyncPeriod) ?? "1s"
+        n.masqueradeBit = n.masqueradeBit ?? 14
+        n.masqueradeAll = n.masqueradeAll ?? false
+        self.nftables = n
+        var k = self.conntrack ?? .init()
+        k.maxPerCore = k.maxPerCore ?? 32 * 1024
+        k.min = k.min ?? 128 * 1024
+        k.tcpEstablishedTimeout = k.tcpEstablishedTimeout ?? "24h0m0s"
+        k.tcpCloseWaitTimeout = k.tcpCloseWaitTimeout ?? "1h0m0s"
+        k.tcpBeLiberal = k.tcpBeLiberal ?? false
+        k.udpTimeout = k.udpTimeout ?? "0s"
+        k.udpStreamTimeout = k.udpStreamTimeout ?? "0s"
+        self.conntrack = k
     }
 
     /// nil for an absent or zero duration (invalid text is kept for validation to report).
