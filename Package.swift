@@ -101,7 +101,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
 
-        .testTarget(name: "KubeIPVSCoreTests", dependencies: ["KubeIPVSCore", "KubeIPVSSources"],
+        .testTarget(name: "KubeIPVSCoreTests", dependencies: ["KubeIPVSCore", "KubeIPVSSources", "KubeIPVSTesting"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "KubeIPVSSourcesTests", dependencies: [
             "KubeIPVSSources", "KubeIPVSCore", "KubeIPVSTestAPIServer",
