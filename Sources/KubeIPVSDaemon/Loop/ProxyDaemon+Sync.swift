@@ -80,7 +80,7 @@ extension ProxyDaemon {
                 ["errors": "\(outcome.errors.count)", "first_error": "\(outcome.errors.first ?? "")"]) { a, _ in a })
         }
         for r in rejections where !(lastOutcome?.rejections.contains(r) ?? false) {
-            logger.warning("rejected object", metadata: ["kind": "\(r.kind.rawValue)", "object": "\(r.object)",
+            logger.warning("rejected object", metadata: ["kind": "\(r.kind.rawValue)", "object": "\(printable(r.object))",
                                                          "reason": "\(r.reason)"])
         }
     }

@@ -178,6 +178,7 @@ extension IPVSProxier {
                 try await kernel.restoreRules(family, text)
                 appliedRules[family] = text
             } catch {
+                restoreFailures += 1
                 errors.append("iptables-restore (\(family)): \(error)")
                 logger.error("companion rules restore failed", metadata: ["ipFamily": "\(family)", "error": "\(error)"])
             }

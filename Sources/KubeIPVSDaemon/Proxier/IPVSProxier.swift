@@ -37,6 +37,8 @@ public actor IPVSProxier: Proxier {
     var appliedAddresses: Set<IPAddress> = []
     var appliedSets: [String: IPSetState] = [:]
     var appliedRules: [IPFamily: String] = [:]
+    /// Companion-rule restores that failed since the last outcome (kube-proxy's restore-failure metric).
+    var restoreFailures = 0
     var termination: GracefulTermination
     var rejections = RejectionLedger()
     var node: NodeContext? {
@@ -133,10 +135,13 @@ public actor IPVSProxier: Proxier {
     }
 
     func outcome(full: Bool, errors: [String]) -> SyncOutcome {
-        SyncOutcome(success: errors.isEmpty, full: full, errors: errors,
-                    rejections: rejections.all + desired.conflicts(), wantsFollowUp: termination.count > 0,
-                    virtualServers: applied.count, realServers: appliedRealServers,
-                    draining: termination.count, healthChecks: desired.healthChecks(),
-                    noLocalEndpoints: desired.servicesWithoutLocalEndpoints())
+        var outcome = SyncOutcome(success: errors.isEmpty, full: full, errors: errors,
+                                  rejections: rejections.all + desired.conflicts(), wantsFollowUp: termination.count > 0,
+                                  virtualServers: applied.count, realServers: appliedRealServers,
+                                  draining: termination.count, healthChecks: desired.healthChecks(),
+                                  noLocalEndpoints: desired.servicesWithoutLocalEndpoints())
+        outcome.restoreFailures = restoreFailures
+        restoreFailures = 0
+        return outcome
     }
 }
