@@ -228,6 +228,7 @@ public actor IptablesProxier {
             report.renderTime += clock.now - started
         }
         if let text {
+            logger.trace("Restoring iptables", metadata: ["ipFamily": "\(family)", "rules": "\(text)"])
             started = clock.now
             try await tool.restore(text, target: "\(family) filter+nat")
             report.restoreTime += clock.now - started

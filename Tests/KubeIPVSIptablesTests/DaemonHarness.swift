@@ -22,12 +22,12 @@ final class DaemonHarness {
 
     /// A daemon reading `source` flags; `--v 2` so every finished sync logs `SyncProxyRules complete`, and a long
     /// sync period so every sync the test waits for is one a change caused.
-    init(_ net: PodNetwork, source: [String]) {
+    init(_ net: PodNetwork, source: [String], verbosity: Int = 2) {
         lab = net.lab
         self.net = net
         flags = source + [
             "--proxy-mode", "ipvs", "--hostname-override", "node1", "--cluster-cidr", "10.244.0.0/16",
-            "--ipvs-min-sync-period", "0s", "--ipvs-sync-period", "1h", "--v", "2",
+            "--ipvs-min-sync-period", "0s", "--ipvs-sync-period", "1h", "--v", "\(verbosity)",
             "--healthz-bind-address", "127.0.0.1:10256", "--metrics-bind-address", "127.0.0.1:10249",
         ]
     }

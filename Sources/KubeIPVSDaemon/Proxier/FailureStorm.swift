@@ -20,12 +20,12 @@ struct FailureStorm {
         logger.trace("kernel operation failed", metadata: ["operation": "\(op)", "error": "\(error)"])
     }
 
-    /// Logs the summary line if anything failed.
-    func report(to logger: Logger) {
+    /// Logs the summary line if anything failed (attributed to the caller's file and line).
+    func report(to logger: Logger, file: String = #fileID, function: String = #function, line: UInt = #line) {
         guard let sample else { return }
         logger.error("\(what) failed", metadata: [
             "failed": .stringConvertible(failed), "attempted": .stringConvertible(attempted),
             "sample": "\(sample.operation)", "error": "\(sample.error)",
-        ])
+        ], file: file, function: function, line: line)
     }
 }
