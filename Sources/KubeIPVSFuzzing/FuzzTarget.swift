@@ -3,7 +3,6 @@ import KubeIPVSCore
 import KubeIPVSDaemon
 @_spi(Fuzzing) import KubeIPVSNetlink
 import KubeIPVSSources
-import Yams
 
 /// The parsers of untrusted input driven by the fuzz harness (`scripts/fuzz.sh`, docs/fuzzing.md). Each
 /// target feeds one input to the same entry point the daemon uses; a target must return for every input
@@ -66,8 +65,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     }
 
     static func config(_ input: [UInt8]) {
-        guard let file = try? YAMLDecoder().decode(KubeProxyConfigurationFile.self, from: Data(input)) else { return }
-        _ = try? DaemonOptions.resolve(flags: DaemonFlags(), file: file)
+        // What `--config FILE` does: decode with kube-proxy's typing and defaulting, then resolve.
+        guard let loaded = try? KubeProxyConfigLoader.decode(String(decoding: input, as: UTF8.self)) else { return }
+        _ = try? DaemonOptions.resolve(flags: DaemonFlags(), file: loaded.file, fileWarnings: loaded.warnings)
     }
 
     static func flags(_ input: [UInt8]) {
