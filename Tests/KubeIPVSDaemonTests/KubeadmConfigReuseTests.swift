@@ -1,7 +1,6 @@
 import Foundation
 import KubeIPVSDaemon
 import Testing
-import Yams
 
 /// docs/migrating-from-kube-proxy.md reuses kubeadm's `kube-proxy` ConfigMap as it is: its `config.conf`
 /// (every field kubeadm v1.28 writes, most of them empty or zero, which kube-proxy defaults) must decode
@@ -70,20 +69,18 @@ struct KubeadmConfigReuseTests {
         """
 
     @Test func kubeadmConfigResolvesToKubeProxyDefaults() throws {
-        let file = try YAMLDecoder().decode(KubeProxyConfigurationFile.self, from: Self.kubeadmConfig)
+        let loaded = try KubeProxyConfigLoader.decode(Self.kubeadmConfig, source: "config.conf")
         // kubeadm's DaemonSet: --config=/var/lib/kube-proxy/config.conf --hostname-override=$(NODE_NAME).
         let line = try KubeIPVSCommandLine(["--config=/var/lib/kube-proxy/config.conf", "--hostname-override=node1"],
                                            accepted: try KubeIPVSCommandLine.acceptedOptions())
-        let options = try DaemonOptions.resolve(flags: try line.daemonFlags(), file: file)
+        let options = try DaemonOptions.resolve(flags: try line.daemonFlags(), file: loaded.file,
+                                                fileWarnings: loaded.warnings)
         #expect(options.mode == .ipvs)
         #expect(options.kubeconfig == "/var/lib/kube-proxy/kubeconfig.conf")
         #expect(options.proxy.scheduler == .roundRobin, "empty scheduler is rr")
-        // kube-proxy defaults a zero sync period and empty bind addresses (SetDefaults_KubeProxyConfiguration);
-        // kube-ipvs takes them literally today. When this is fixed, withKnownIssue fails: drop the wrapper.
-        withKnownIssue("empty/zero KubeProxyConfiguration fields are not defaulted as kube-proxy does") {
-            #expect(options.syncPeriod == .seconds(30), "ipvs.syncPeriod 0s is 30s: \(options.syncPeriod)")
-            #expect(BindAddress(options.healthzBindAddress)?.port == 10256, "healthz \(options.healthzBindAddress)")
-            #expect(BindAddress(options.metricsBindAddress)?.port == 10249, "metrics \(options.metricsBindAddress)")
-        }
+        // kube-proxy defaults a zero sync period and empty bind addresses (SetDefaults_KubeProxyConfiguration).
+        #expect(options.syncPeriod == .seconds(30), "ipvs.syncPeriod 0s is 30s: \(options.syncPeriod)")
+        #expect(BindAddress(options.healthzBindAddress)?.port == 10256, "healthz \(options.healthzBindAddress)")
+        #expect(BindAddress(options.metricsBindAddress)?.port == 10249, "metrics \(options.metricsBindAddress)")
     }
 }
