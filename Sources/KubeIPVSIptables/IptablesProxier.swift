@@ -87,8 +87,11 @@ public actor IptablesProxier {
     /// New node facts (addresses for NodePorts): the next sync is full.
     public func setNode(_ node: NodeContext) {
         guard node != self.node else { return }
+        // The zone only reaches zone-hinted services, which arrive as changed: no full sync for it.
+        var zoneless = node
+        zoneless.zone = self.node.zone
+        if zoneless != self.node { needFullSync = Set(tools.map(\.family)) }
         self.node = node
-        needFullSync = Set(tools.map(\.family))
     }
 
     /// Makes the next sync full (kube-proxy's periodic `forceSyncProxyRules`).

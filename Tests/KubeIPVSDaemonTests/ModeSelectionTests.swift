@@ -73,11 +73,28 @@ import Testing
         hc.update([32000: .init(service: ServiceName(namespace: "demo", name: "local-lb"), localEndpoints: 1),
                    32001: .init(service: ServiceName(namespace: "demo", name: "none"), localEndpoints: 0)])
         #expect(hc.response(port: 32000).status == 200)
-        #expect(hc.response(port: 32000).body
-            == "{\"service\": {\"namespace\": \"demo\",\"name\": \"local-lb\"},\"localEndpoints\": 1,\"serviceProxyHealthy\": true}")
+        #expect(hc.response(port: 32000).body == """
+            {
+            \t"service": {
+            \t\t"namespace": "demo",
+            \t\t"name": "local-lb"
+            \t},
+            \t"localEndpoints": 1,
+            \t"serviceProxyHealthy": true
+            }
+            """)
+        #expect(hc.headers(port: 32000).map { "\($0.0): \($0.1)" }
+            == ["Content-Type: application/json", "X-Content-Type-Options: nosniff", "X-Load-Balancing-Endpoint-Weight: 1"])
         #expect(hc.response(port: 32001).status == 503)
+        #expect(hc.headers(port: 32001).last?.1 == "0")
         #expect(hc.response(port: 9).status == 404)
         #expect(hc.ports == [32000, 32001])
+        // An unhealthy proxy answers 503 even with local endpoints, and says so.
+        let sick = HealthCheckNodePorts(logger: Logger(label: "t"), proxyHealthy: { false })
+        sick.update([32000: .init(service: ServiceName(namespace: "demo", name: "a\"b"), localEndpoints: 2)])
+        #expect(sick.response(port: 32000).status == 503)
+        #expect(sick.response(port: 32000).body.hasSuffix("\t\"serviceProxyHealthy\": false\n}"))
+        #expect(sick.response(port: 32000).body.contains("\"name\": \"a\\\"b\""))
     }
 
     @Test func bindAddresses() {

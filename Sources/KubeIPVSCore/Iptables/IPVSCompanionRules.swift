@@ -72,9 +72,9 @@ public enum IPVSCompanionRules {
             let base = "-A KUBE-SERVICES \(comment(.clusterIP)) -m set --match-set \(name(.clusterIP))"
             if config.masqueradeAll {
                 nat.add("\(base) dst,dst -j KUBE-MARK-MASQ")
-            } else if let cidr = config.clusterCIDRs.first(where: { $0.family == family }) {
+            } else if let local = config.localTraffic(family) {
                 // Masquerade off-cluster traffic to a ClusterIP (it may be bounced to another node).
-                nat.add("\(base) dst,dst ! -s \(cidr) -j KUBE-MARK-MASQ")
+                nat.add("\(base) dst,dst \(local.ifNotLocal) -j KUBE-MARK-MASQ")
             } else {
                 // No cluster CIDR: masquerade node-originated traffic whose source is a service VIP.
                 nat.add("\(base) src,dst -j KUBE-MARK-MASQ")

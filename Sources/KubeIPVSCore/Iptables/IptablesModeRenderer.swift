@@ -58,7 +58,7 @@ public struct IptablesModeRenderer: Sendable {
 
         let context = IptablesServiceRules.Context(
             family: family, masqueradeAll: configuration.masqueradeAll,
-            localCIDR: configuration.clusterCIDRs.first { $0.family == family },
+            localTraffic: configuration.localTraffic(family),
             nodeIP: node.primaryIPs.first { $0.family == family }, largeCluster: false)
         let rendered = serviceRules(snapshot, context: context, cache: &cache, changed: changed)
         ruleset.services.reserveCapacity(rendered.count)

@@ -6,8 +6,8 @@ struct IptablesServiceRules {
     struct Context: Hashable, Sendable {
         var family: IPFamily
         var masqueradeAll: Bool
-        /// `--cluster-cidr` of the family: kube-proxy's ClusterCIDR local-traffic detector (nil: not implemented).
-        var localCIDR: CIDR?
+        /// The local-traffic detector's arguments for the family (nil: not implemented).
+        var localTraffic: LocalTrafficMatch?
         /// The node's primary IP of the family (loadBalancerSourceRanges that include it allow the node).
         var nodeIP: IPAddress?
         /// Leave per-endpoint comments out (over `largeClusterEndpointsThreshold` endpoints).
@@ -66,9 +66,9 @@ struct IptablesServiceRules {
             let args = "-m comment --comment \(quote("\(name) cluster IP")) \(destination(clusterIP, port.port))"
             if context.masqueradeAll {
                 own("-A \(internalChain) \(args) -j \(mark)")
-            } else if let cidr = context.localCIDR {
+            } else if let local = context.localTraffic {
                 // Off-cluster traffic to a ClusterIP may bounce off-node: masquerade it.
-                own("-A \(internalChain) \(args) ! -s \(cidr) -j \(mark)")
+                own("-A \(internalChain) \(args) \(local.ifNotLocal) -j \(mark)")
             }
         }
         if policy.usesExtChain {
@@ -142,9 +142,9 @@ struct IptablesServiceRules {
         if !local {
             own("-A \(extChain) -m comment --comment \(quote("masquerade traffic for \(name) external destinations")) -j \(mark)")
         } else {
-            if let cidr = context.localCIDR {
+            if let local = context.localTraffic {
                 // Pod → external destination is subject to neither policy (as if it went out to the LB and back).
-                own("-A \(extChain) -m comment --comment \(quote("pod traffic for \(name) external destinations")) -s \(cidr) -j \(svcChain)")
+                own("-A \(extChain) -m comment --comment \(quote("pod traffic for \(name) external destinations")) \(local.ifLocal) -j \(svcChain)")
             }
             // The node itself picks the (local) external IP as source: it must be masqueraded.
             own("-A \(extChain) -m comment --comment \(quote("masquerade LOCAL traffic for \(name) external destinations"))"

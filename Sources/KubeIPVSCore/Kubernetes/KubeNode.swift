@@ -2,21 +2,52 @@
 public struct KubeNode: Codable, Hashable, Sendable {
     /// The API's `metadata` field.
     public var metadata: KubeObjectMeta
+    /// The API's `spec` field.
+    public var spec: Spec
     /// The API's `status` field.
     public var status: Status
 
     /// Creates a value from its parts.
-    public init(metadata: KubeObjectMeta, status: Status = Status()) {
+    public init(metadata: KubeObjectMeta, spec: Spec = Spec(), status: Status = Status()) {
         self.metadata = metadata
+        self.spec = spec
         self.status = status
     }
 
-    enum CodingKeys: String, CodingKey { case metadata, status }
+    enum CodingKeys: String, CodingKey { case metadata, spec, status }
+
+    /// `spec`: only `podCIDRs` (`--detect-local-mode NodeCIDR`).
+    public struct Spec: Codable, Hashable, Sendable {
+        /// The API's `podCIDRs` field.
+        public var podCIDRs: [String]
+
+        /// Creates a value from its parts.
+        public init(podCIDRs: [String] = []) { self.podCIDRs = podCIDRs }
+
+        enum CodingKeys: String, CodingKey { case podCIDRs }
+
+        /// Decodes leniently: absent or null fields take their defaults, unknown ones are ignored.
+        public init(from decoder: any Decoder) throws {
+            podCIDRs = try decoder.container(keyedBy: CodingKeys.self).value(.podCIDRs, default: [])
+        }
+    }
+
+    /// The parseable `spec.podCIDRs`, at most one per family (the first), as kube-proxy's NodeCIDR
+    /// detector reads them; anything else in the list is ignored.
+    public var podCIDRs: [CIDR] {
+        var out: [CIDR] = []
+        for text in spec.podCIDRs.prefix(2) {
+            guard let cidr = CIDR(text), !out.contains(where: { $0.family == cidr.family }) else { continue }
+            out.append(cidr)
+        }
+        return out
+    }
 
     /// Decodes leniently: absent or null fields take their defaults, unknown ones are ignored.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         metadata = try c.value(.metadata, default: KubeObjectMeta())
+        spec = try c.value(.spec, default: Spec())
         status = try c.value(.status, default: Status())
     }
 

@@ -29,10 +29,13 @@ public struct ProxyConfiguration: Hashable, Sendable {
     public var masqueradeBit: Int
     /// Name of the dummy interface holding service IPs.
     public var dummyInterface: String
+    /// `--detect-local-mode` and its interface flags.
+    public var localDetector: LocalTrafficDetector
 
     public init(scheduler: Scheduler = .roundRobin, nodePortAddresses: NodePortAddresses = .all,
                 clusterCIDRs: [CIDR] = [], masqueradeAll: Bool = false, excludeCIDRs: [CIDR] = [],
-                strictARP: Bool = false, masqueradeBit: Int = 14, dummyInterface: String = "kube-ipvs0") {
+                strictARP: Bool = false, masqueradeBit: Int = 14, dummyInterface: String = "kube-ipvs0",
+                localDetector: LocalTrafficDetector = .clusterCIDR) {
         self.scheduler = scheduler
         self.nodePortAddresses = nodePortAddresses
         self.clusterCIDRs = clusterCIDRs
@@ -41,6 +44,12 @@ public struct ProxyConfiguration: Hashable, Sendable {
         self.strictARP = strictARP
         self.masqueradeBit = masqueradeBit
         self.dummyInterface = dummyInterface
+        self.localDetector = localDetector
+    }
+
+    /// The local-traffic detector's arguments for `family` (nil: kube-proxy's no-op detector).
+    public func localTraffic(_ family: IPFamily) -> LocalTrafficMatch? {
+        localDetector.match(family: family, clusterCIDRs: clusterCIDRs)
     }
 
     /// The masquerade mark as kube-proxy writes it: `0x4000`.

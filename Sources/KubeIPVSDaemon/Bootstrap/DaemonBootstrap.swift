@@ -43,7 +43,7 @@ public enum DaemonBootstrap {
                                        message: "kube-ipvs falls back to the iptables proxier: \(selection.reason)"))
         }
         let health = HealthState(timeout: TimeInterval(Double(options.syncPeriod.components.seconds) * 2))
-        let checks = HealthCheckNodePorts(logger: logger)
+        let checks = HealthCheckNodePorts(logger: logger, proxyHealthy: { health.isHealthy() })
         // Service IPs on kube-ipvs0 are ours, not the node's: counted as local addresses they would
         // re-plan every service at each address poll after a service IP is bound, and could become a
         // primary IP.

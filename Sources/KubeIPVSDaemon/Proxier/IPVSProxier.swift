@@ -71,8 +71,12 @@ public actor IPVSProxier: Proxier {
     }
 
     public func sync(_ request: SyncRequest) async -> SyncOutcome {
-        let nodeChanged = node != request.node
-        if nodeChanged { node = request.node }
+        // The zone reads only into zone-hinted services, which the daemon lists in `changed` when it
+        // changes (docs/routing-decisions.md): a zone change alone re-plans just those.
+        var zoneless = request.node
+        zoneless.zone = node?.zone ?? zoneless.zone
+        let nodeChanged = node != zoneless
+        if node != request.node { node = request.node }
         let full = request.isFull || needsFullSync || nodeChanged
         // Node facts feed every plan (NodePorts, Local policies); otherwise only changed services re-plan.
         replan(request.store, changed: nodeChanged || !planned ? nil : request.changed, node: request.node)
