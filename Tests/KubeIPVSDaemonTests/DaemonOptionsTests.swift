@@ -98,3 +98,31 @@ import Yams
         #expect(GoDuration.format(.zero) == "0s" && GoDuration.format(.seconds(-30)) == "-30s")
     }
 }
+
+@Suite struct DetectLocalOptionsTests {
+    static func options(_ yaml: String) throws -> DaemonOptions {
+        let loaded = try KubeProxyConfigLoader.decode("""
+            apiVersion: kubeproxy.config.k8s.io/v1alpha1
+            kind: KubeProxyConfiguration
+            \(yaml)
+            """)
+        return try DaemonOptions.resolve(flags: DaemonFlags(), file: loaded.file, fileWarnings: loaded.warnings)
+    }
+
+    @Test func eachModeReachesThePlannersDetector() throws {
+        #expect(try Self.options("detectLocalMode: \"\"").proxy.localDetector == .clusterCIDR)
+        let bridge = try Self.options("detectLocalMode: BridgeInterface\ndetectLocal: {bridgeInterface: cbr0}")
+        #expect(bridge.proxy.localDetector == .bridgeInterface("cbr0"))
+        #expect(bridge.proxy.localTraffic(.v4)?.ifNotLocal == "! -i cbr0")
+        let prefix = try Self.options("detectLocalMode: InterfaceNamePrefix\ndetectLocal: {interfaceNamePrefix: veth}")
+        #expect(prefix.proxy.localDetector == .interfaceNamePrefix("veth"))
+        #expect(prefix.proxy.localTraffic(.v6)?.ifLocal == "-i veth+")
+    }
+
+    @Test func nodeCIDRIsAcceptedWithAWarningAndNoLocalRules() throws {
+        let o = try Self.options("detectLocalMode: NodeCIDR")
+        #expect(o.proxy.localDetector == .nodeCIDR([]))
+        #expect(o.proxy.localTraffic(.v4) == nil)
+        #expect(o.warnings.contains { $0.hasPrefix("detectLocalMode NodeCIDR:") })
+    }
+}

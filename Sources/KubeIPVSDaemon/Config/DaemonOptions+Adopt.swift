@@ -60,6 +60,22 @@ extension DaemonOptions {
         if detectLocalMode == .interfaceNamePrefix, podInterfaceNamePrefix == nil {
             throw OptionsError(setting: "detectLocal.interfaceNamePrefix", reason: "required with detectLocalMode InterfaceNamePrefix")
         }
+        proxy.localDetector = localDetector()
+        if detectLocalMode == .nodeCIDR {
+            warnings.append("detectLocalMode NodeCIDR: the Node's podCIDRs are not read yet, so local traffic is not "
+                            + "told apart (the rules that need it are left out, as kube-proxy's no-op detector)")
+        }
+    }
+
+    /// The planners' detector for `detectLocalMode` (docs/local-traffic-detection.md).
+    func localDetector() -> LocalTrafficDetector {
+        switch detectLocalMode {
+        case .clusterCIDR: return .clusterCIDR
+        case .bridgeInterface: return .bridgeInterface(podBridgeInterface ?? "")
+        case .interfaceNamePrefix: return .interfaceNamePrefix(podInterfaceNamePrefix ?? "")
+        // The Node's podCIDRs are not read at start yet: kube-proxy's no-op detector until they are.
+        case .nodeCIDR: return .nodeCIDR([])
+        }
     }
 
     mutating func adoptHostTuning(_ c: KubeProxyConfigurationFile) throws {
