@@ -75,7 +75,8 @@ public enum DaemonBootstrap {
             let outcome = try await daemon.run(once: true)
             return outcome?.success == true ? 0 : 1
         }
-        var services: [any Service] = [DaemonService(daemon: daemon), HealthCheckListeners(ports: checks, logger: logger)]
+        var services: [any Service] = [DaemonService(daemon: daemon), HealthCheckListeners(ports: checks, logger: logger),
+                                       await IgnoredSignals(logger: logger)]
         if let a = BindAddress(options.healthzBindAddress), a.port > 0 {
             services.append(StatusServers.healthz(address: a, health: health, logger: logger))
         }
