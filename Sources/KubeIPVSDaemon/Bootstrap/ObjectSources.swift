@@ -5,8 +5,9 @@ import Logging
 /// Picks the object source: `--manifests` (the embedded default), else the API server from
 /// `--kubeconfig` / `--master` / the in-cluster service account.
 enum ObjectSources {
-    static func make(options: DaemonOptions, nodeName: String, logger: Logger) throws -> any ObjectSource {
-        if let path = options.manifests { return ManifestDirectorySource(path: path, logger: logger) }
+    static func make(options: DaemonOptions, nodeName: String, health: HealthState? = nil,
+                     logger: Logger) throws -> any ObjectSource {
+        if let path = options.manifests { return ManifestDirectorySource(path: path, health: health, logger: logger) }
         let configuration = try ClientConfiguration.resolve(kubeconfigPath: options.kubeconfig, master: options.master)
         return APIServerSource(client: try APIClient(configuration: configuration, logger: logger),
                                nodeName: nodeName, logger: logger)
