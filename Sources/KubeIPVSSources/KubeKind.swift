@@ -29,6 +29,11 @@ extension KubeNode: KubeKind {
     public static var kubeAPIVersion: String { "v1" }
 }
 
+extension KubeKind {
+    /// Why an item of a list of this type with `header` is refused, or nil (`KubeKindCheck.listItemProblem`).
+    static func itemProblem(_ header: KubeObjectHeader) -> String? { KubeKindCheck.listItemProblem(header, in: Self.self) }
+}
+
 /// The `kind`/`apiVersion` checks the API server makes, applied to manifest documents and list items.
 public enum KubeKindCheck {
     /// The apiVersion a kind kube-ipvs reads must carry; nil for kinds it ignores.

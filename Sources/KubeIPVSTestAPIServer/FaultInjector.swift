@@ -34,6 +34,7 @@ public final class FaultInjector: Sendable {
         var failed = 0
         var splitWrites: Int?
         var ignoreWatchTimeouts = false
+        var hostileList: HostileList?
     }
 
     private let state = NIOLockedValueBox(State())
@@ -82,6 +83,13 @@ public final class FaultInjector: Sendable {
     var ignoresWatchTimeouts: Bool { state.withLockedValue { $0.ignoreWatchTimeouts } }
 
     /// Whether to refuse a newly accepted connection (and count it).
+    /// Serves every list (not watch) request as `list` until set to nil.
+    public func setHostileList(_ list: HostileList?) {
+        state.withLockedValue { $0.hostileList = list }
+    }
+
+    var hostileList: HostileList? { state.withLockedValue { $0.hostileList } }
+
     func shouldRefuseConnection() -> Bool {
         state.withLockedValue { state in
             guard state.refusing || state.refuseNext > 0 else { return false }

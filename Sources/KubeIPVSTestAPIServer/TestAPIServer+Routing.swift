@@ -77,6 +77,10 @@ extension TestAPIServer {
         let request = APIRequest(head: head, body: body)
         requestLog.record(RecordedRequest(method: request.method.rawValue, path: request.path, query: request.query))
         let reply: APIReply
+        if !request.path.hasPrefix("/_test/"), !request.isWatch, ResourcePath(request.path) != nil,
+           let hostile = faults.hostileList {
+            return try await writeHostileList(hostile, outbound: outbound) && head.isKeepAlive
+        }
         if !request.path.hasPrefix("/_test/"), let failure = faults.failure(path: request.path, watch: request.isWatch) {
             reply = .json(HTTPResponseStatus(statusCode: failure.code), failure.status)
         } else {

@@ -36,13 +36,13 @@ public enum DaemonBootstrap {
         case .iptables:
             proxier = makeIptablesProxier(options: options, nodeName: nodeName, backend: backend.backend, logger: logger)
         }
-        let source = try ObjectSources.make(options: options, nodeName: nodeName, logger: logger,
+        let health = HealthState(timeout: TimeInterval(Double(options.syncPeriod.components.seconds) * 2))
+        let source = try ObjectSources.make(options: options, nodeName: nodeName, health: health, logger: logger,
                                             observer: metrics.restClient.observe)
         if selection.fallback, let api = source as? APIServerSource {
             await api.report(NodeEvent(node: nodeName, reason: "IPVSUnavailable",
                                        message: "kube-ipvs falls back to the iptables proxier: \(selection.reason)"))
         }
-        let health = HealthState(timeout: TimeInterval(Double(options.syncPeriod.components.seconds) * 2))
         let checks = HealthCheckNodePorts(logger: logger, proxyHealthy: { health.isHealthy() })
         // Service IPs on kube-ipvs0 are ours, not the node's: counted as local addresses they would
         // re-plan every service at each address poll after a service IP is bound, and could become a
@@ -77,7 +77,8 @@ public enum DaemonBootstrap {
             let outcome = try await daemon.run(once: true)
             return outcome?.success == true ? 0 : 1
         }
-        var services: [any Service] = [DaemonService(daemon: daemon), HealthCheckListeners(ports: checks, logger: logger)]
+        var services: [any Service] = [DaemonService(daemon: daemon), HealthCheckListeners(ports: checks, logger: logger),
+                                       await IgnoredSignals(logger: logger)]
         if let a = BindAddress(options.healthzBindAddress), a.port > 0 {
             services.append(StatusServers.healthz(address: a, health: health, logger: logger))
         }

@@ -5,9 +5,9 @@ import Logging
 /// Picks the object source: `--manifests` (the embedded default), else the API server from
 /// `--kubeconfig` / `--master` / the in-cluster service account.
 enum ObjectSources {
-    static func make(options: DaemonOptions, nodeName: String, logger: Logger,
+    static func make(options: DaemonOptions, nodeName: String, health: HealthState? = nil, logger: Logger,
                      observer: APIRequestObserver? = nil) throws -> any ObjectSource {
-        if let path = options.manifests { return ManifestDirectorySource(path: path, logger: logger) }
+        if let path = options.manifests { return ManifestDirectorySource(path: path, health: health, logger: logger) }
         let configuration = try ClientConfiguration.resolve(kubeconfigPath: options.kubeconfig, master: options.master)
         return APIServerSource(client: try APIClient(configuration: configuration, logger: logger, observer: observer),
                                nodeName: nodeName, logger: logger)

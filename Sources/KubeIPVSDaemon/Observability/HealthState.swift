@@ -8,6 +8,7 @@ public final class HealthState: Sendable {
         var lastUpdated: Date?
         var oldestPendingQueued: Date?
         var started: Date
+        var sourcesBusySince: [String: Date] = [:]
     }
 
     public let timeout: TimeInterval
@@ -29,8 +30,21 @@ public final class HealthState: Sendable {
     }
 
     /// Whether `/healthz` answers 200 at `now`.
+    /// An object source began an operation that must finish (a manifest reload): if it is still busy after
+    /// `timeout`, the source is stuck and /healthz and /livez fail, as kube-proxy's do for a stuck sync, so the
+    /// kubelet restarts the pod.
+    public func sourceBusy(_ name: String, at now: Date = Date()) {
+        state.withLock { $0.sourcesBusySince[name] = now }
+    }
+
+    /// The source's operation finished (successfully or not).
+    public func sourceIdle(_ name: String) {
+        state.withLock { _ = $0.sourcesBusySince.removeValue(forKey: name) }
+    }
+
     public func isHealthy(at now: Date = Date()) -> Bool {
         state.withLock { s in
+            if s.sourcesBusySince.values.contains(where: { now.timeIntervalSince($0) > timeout }) { return false }
             if let pending = s.oldestPendingQueued, now.timeIntervalSince(pending) > timeout { return false }
             let reference = s.lastUpdated ?? s.started
             return s.lastUpdated != nil || now.timeIntervalSince(reference) <= timeout

@@ -11,10 +11,13 @@ public struct ManifestDirectorySource: ObjectSource {
     public let path: String
     public let pollInterval: Duration
     let logger: Logger
+    /// Told when a scan/reload starts and ends, so a reload stuck in the file system fails liveness.
+    let health: HealthState?
 
-    public init(path: String, pollInterval: Duration = .seconds(1), logger: Logger) {
+    public init(path: String, pollInterval: Duration = .seconds(1), health: HealthState? = nil, logger: Logger) {
         self.path = path
         self.pollInterval = pollInterval
+        self.health = health
         self.logger = logger
     }
 
@@ -25,12 +28,14 @@ public struct ManifestDirectorySource: ObjectSource {
         var lastGood: [String: ManifestObjects] = [:]
         var first = true
         while !Task.isCancelled {
+            health?.sourceBusy(name)
             let now = Self.fingerprint(path)
             if now != fingerprint {
                 fingerprint = now
                 await load(into: sink, lastGood: &lastGood)
                 if first { await sink(.synced); first = false }
             }
+            health?.sourceIdle(name)
             try await Task.sleep(for: pollInterval)
         }
     }

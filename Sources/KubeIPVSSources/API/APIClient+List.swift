@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import KubeIPVSCore
 import NIOCore
 
 /// One page of a list.
@@ -12,6 +13,8 @@ public struct ListPage<Object: APIObject>: Sendable {
     public var continueToken: String?
     /// Items that did not decode as `Object` (skipped).
     public var malformedItems: [APIError]
+    /// Size of the page's response body.
+    public var bodyBytes = 0
 }
 
 /// A complete list, all pages joined.
@@ -36,7 +39,13 @@ private struct ListBody<Object: Decodable>: Decodable {
     struct Item: Decodable {
         var result: Result<Object, any Error>
         init(from decoder: any Decoder) throws {
-            do { result = .success(try Object(from: decoder)) } catch { result = .failure(error) }
+            do {
+                if let kinded = Object.self as? any KubeKind.Type,
+                   let problem = kinded.itemProblem(try KubeObjectHeader(from: decoder)) {
+                    throw APIError(.decoding, operation: "decode list item", message: problem)
+                }
+                result = .success(try Object(from: decoder))
+            } catch { result = .failure(error) }
         }
     }
 
@@ -47,9 +56,12 @@ private struct ListBody<Object: Decodable>: Decodable {
 extension APIClient {
     /// Fetches one page: `GET <collection>?limit=N[&continue=T][&labelSelector=...][&fieldSelector=...]`.
     /// 410 (an expired continue token) throws `APIError(.gone)`.
+    /// The body may be at most `maxBodyBytes` and `options.limits.maxPageBytes`; a larger one throws `.limitExceeded`
+    /// as soon as it passes the cap, without reading the rest.
     public func listPage<Object: APIObject>(_ type: Object.Type = Object.self, _ resource: APIResource,
                                             options: ListOptions = ListOptions(),
-                                            continueToken: String? = nil) async throws -> ListPage<Object> {
+                                            continueToken: String? = nil,
+                                            maxBodyBytes: Int? = nil) async throws -> ListPage<Object> {
         var parameters: [(String, String)] = []
         if options.pageSize > 0 { parameters.append(("limit", String(options.pageSize))) }
         if let continueToken, !continueToken.isEmpty { parameters.append(("continue", continueToken)) }
@@ -62,21 +74,37 @@ extension APIClient {
             guard response.status.code == 200 else {
                 throw await self.failure(response, operation: operation, url: url)
             }
+            let cap = min(maxBodyBytes ?? options.limits.maxPageBytes, options.limits.maxPageBytes)
             let bytes: ByteBuffer
-            do { bytes = try await response.body.collect(upTo: 1 << 30) } catch {
+            do { bytes = try await response.body.collect(upTo: cap) } catch let error as NIOTooManyBytesError {
+                throw APIError(.limitExceeded, operation: operation, url: url,
+                               message: "list body is larger than \(cap) bytes; refused", underlying: error)
+            } catch {
                 throw APIError(.transport, operation: operation, url: url, message: "list body", underlying: error)
             }
-            return try Self.decodePage(Object.self, Data(bytes.readableBytesView), operation: operation, url: url)
+            var page = try Self.decodePage(Object.self, Data(bytes.readableBytesView), operation: operation, url: url)
+            page.bodyBytes = bytes.readableBytes
+            return page
         }
     }
 
-    /// Lists every page and joins them; all pages share the first page's resourceVersion.
+    /// Lists every page and joins them; all pages share the first page's resourceVersion. Bounded by
+    /// `options.limits`: too many pages, too many body bytes or past the deadline throws `.limitExceeded`.
+    /// `now` reads the clock (injectable for tests).
     public func list<Object: APIObject>(_ type: Object.Type = Object.self, _ resource: APIResource,
-                                        options: ListOptions = ListOptions()) async throws -> ListResult<Object> {
+                                        options: ListOptions = ListOptions(),
+                                        now: @Sendable () -> ContinuousClock.Instant = { .now })
+        async throws -> ListResult<Object> {
         var result = ListResult<Object>(items: [], resourceVersion: "", malformedItems: [], pages: 0)
         var token: String?
+        var bytesLeft = options.limits.maxBodyBytes
+        let deadline = now() + options.limits.deadline
         repeat {
-            let page = try await listPage(Object.self, resource, options: options, continueToken: token)
+            try checkListLimits(result.pages, deadline: deadline, now: now(), options.limits, resource)
+            var page = try await listPage(Object.self, resource, options: options, continueToken: token,
+                                          maxBodyBytes: bytesLeft)
+            bytesLeft -= page.bodyBytes
+            page.bodyBytes = 0
             result.items += page.items
             result.malformedItems += page.malformedItems
             result.pages += 1
@@ -84,6 +112,24 @@ extension APIClient {
             token = page.continueToken
         } while token != nil
         return result
+    }
+
+    private func checkListLimits(_ pages: Int, deadline: ContinuousClock.Instant, now: ContinuousClock.Instant,
+                                 _ limits: ListLimits, _ resource: APIResource) throws {
+        if pages >= limits.maxPages {
+            throw APIError(.limitExceeded, operation: "list \(resource)",
+                           message: "list has more than \(limits.maxPages) pages; refused")
+        }
+        if pages > 0, now >= deadline {
+            throw APIError(.limitExceeded, operation: "list \(resource)",
+                           message: "list did not finish within \(limits.deadline); refused")
+        }
+    }
+
+    /// Decodes one list page body (for tests and fuzzing; pure).
+    public static func decodePageForTesting<Object: APIObject>(_ type: Object.Type, _ data: Data) throws
+        -> ListPage<Object> {
+        try decodePage(type, data, operation: "list", url: "")
     }
 
     static func decodePage<Object: APIObject>(_ type: Object.Type, _ data: Data, operation: String,

@@ -7,7 +7,7 @@ extension APIClient {
     public func watch<Object: APIObject>(_ type: Object.Type = Object.self, _ resource: APIResource,
                                          options: ListOptions = ListOptions(), resourceVersion: String?,
                                          timeoutSeconds: Int? = nil, allowBookmarks: Bool = true,
-                                         maximumEventBytes: Int = 64 << 20) async throws -> WatchEvents<Object> {
+                                         maximumEventBytes: Int = 16 << 20) async throws -> WatchEvents<Object> {
         var parameters: [(String, String)] = [("watch", "1")]
         if let resourceVersion, !resourceVersion.isEmpty { parameters.append(("resourceVersion", resourceVersion)) }
         if allowBookmarks { parameters.append(("allowWatchBookmarks", "true")) }

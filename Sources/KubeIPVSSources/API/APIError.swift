@@ -19,6 +19,8 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         case watchError
         /// The request or the watch outlived its deadline.
         case timeout
+        /// A list exceeded one of its `ListLimits` (pages, body bytes, overall deadline).
+        case limitExceeded
     }
 
     /// What kind of failure.

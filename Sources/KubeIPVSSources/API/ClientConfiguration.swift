@@ -46,6 +46,8 @@ public struct ClientConfiguration: Sendable, Equatable {
     /// The TLS settings for AsyncHTTPClient: CA, client certificate and key, verification mode.
     public func makeTLSConfiguration() throws -> TLSConfiguration {
         var tls = TLSConfiguration.makeClientConfiguration()
+        // client-go's floor: TLS 1.0 and 1.1 are refused.
+        tls.minimumTLSVersion = .tlsv12
         do {
             if let ca = certificateAuthorityPEM {
                 tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(ca))

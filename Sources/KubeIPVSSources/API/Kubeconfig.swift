@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// A kubeconfig file (`clientcmd/api/v1` Config): the fields a node daemon needs to reach the API server.
 public struct Kubeconfig: Decodable, Sendable, Equatable {
@@ -110,9 +109,9 @@ public struct Kubeconfig: Decodable, Sendable, Equatable {
         contexts = try table(.contexts, Context.self)
     }
 
-    /// Parses kubeconfig YAML (or JSON).
+    /// Parses kubeconfig YAML (or JSON) through `KubeYAML` (JSON scalar rules, no aliases, size caps).
     public static func parse(_ text: String, source: String = "kubeconfig") throws -> Kubeconfig {
-        do { return try YAMLDecoder().decode(Kubeconfig.self, from: text) } catch {
+        do { return try KubeYAML.decode(Kubeconfig.self, from: text.utf8) } catch {
             throw APIError(.configuration, operation: "read \(source)", message: "invalid kubeconfig",
                            underlying: error)
         }

@@ -8,6 +8,8 @@ public struct ListOptions: Sendable, Hashable {
     public var fieldSelector: String?
     /// `limit` per list page (client-go's reflector pages by 500).
     public var pageSize: Int
+    /// Caps on the whole list (docs/bounds.md, "Sources and decoding").
+    public var limits: ListLimits = .default
 
     /// Options; the defaults select everything in all namespaces, 500 per page.
     public init(namespace: String? = nil, labelSelector: String? = nil, fieldSelector: String? = nil,
