@@ -6,10 +6,11 @@ import Testing
 /// through the same entry point as the fuzz target; it must return. A regression that traps kills the test
 /// process, which fails the run.
 @Suite struct FuzzRegressionTests {
-    /// Inputs whose fix is in flight on another branch: each traps today, so it is replayed only by the
-    /// disabled test below until the fix is merged (then this list is emptied and that test enabled).
-    static let pendingFix: Set<String> = [
-        "manifest/sexagesimal-port.yaml",  // same trap, in a manifest's integer field
+    /// The crashers the issue-10 campaign and the first fuzz runs found (YAML 1.1 sexagesimal integers trapped
+    /// Yams; durations past Int64 nanoseconds trapped GoDuration): they must stay, as reproducers.
+    static let knownCrashers: Set<String> = [
+        "config/sexagesimal-masquerade-bit.yaml", "manifest/sexagesimal-port.yaml",
+        "duration/beyond-int64-nanoseconds.txt", "duration/int64-max-nanoseconds.txt",
     ]
 
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -31,21 +32,11 @@ import Testing
 
     @Test func regressionInputsAreKept() throws {
         let names = Set(try Self.inputs().map(\.1))
-        // The known crashers must stay in the repository: they are the reproducers for the pending fixes.
-        #expect(Self.pendingFix.isSubset(of: names), "missing: \(Self.pendingFix.subtracting(names).sorted())")
+        #expect(Self.knownCrashers.isSubset(of: names), "missing: \(Self.knownCrashers.subtracting(names).sorted())")
     }
 
-    @Test func everyFixedRegressionInputReturns() throws {
-        for (target, name, bytes) in try Self.inputs() where !Self.pendingFix.contains(name) {
-            target.run(bytes)
-        }
-    }
-
-    @Test(.disabled("traps until the YAML decoding (issue 10 item 5) and GoDuration range checks are merged"))
-    func pendingFixInputsReturn() throws {
-        for (target, name, bytes) in try Self.inputs() where Self.pendingFix.contains(name) {
-            target.run(bytes)
-        }
+    @Test func everyRegressionInputReturns() throws {
+        for (target, _, bytes) in try Self.inputs() { target.run(bytes) }
     }
 
     @Test func everyTargetReturnsOnItsSeedCorpus() throws {

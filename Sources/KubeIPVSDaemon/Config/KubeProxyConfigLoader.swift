@@ -1,3 +1,4 @@
+import KubeIPVSSources
 import Yams
 
 /// Reads a `--config` file: the YAML (or JSON) document, its apiVersion and kind, every field typed
@@ -33,6 +34,11 @@ public enum KubeProxyConfigLoader {
     static func parseDocument(_ text: String, source: String) throws -> ConfigValue {
         var body = Substring(text)
         if body.hasPrefix("\u{FEFF}") { body = body.dropFirst() }
+        // KubeYAML first: it refuses what Yams would expand or trap on (aliases, merge keys, duplicate
+        // keys, deep nesting, oversized documents) before Yams composes the now harmless tree.
+        do { _ = try KubeYAML.json(Array(body.utf8)) } catch {
+            throw OptionsError(setting: source, reason: "not valid YAML or JSON: \(error)")
+        }
         let node: Node?
         do { node = try Yams.compose(yaml: String(body)) } catch {
             throw OptionsError(setting: source, reason: "not valid YAML or JSON: \(error)")
