@@ -72,5 +72,30 @@ extension DaemonEndToEndTests {
         #expect(log.contains("cannot set sysctl") && log.contains("nf_conntrack_max"), "\(log.prefix(3000))")
         #expect(!log.contains("set conntrack hashsize"))
         #expect(!log.contains("not honoured") && !log.contains("unknown field"), "\(log.prefix(3000))")
+        // Every line is klog's text format, kube-proxy's default.
+        let lines = try KlogLineParser.parseText(log)
+        #expect(lines.contains { $0.message == "SyncProxyRules complete" || $0.message.contains("first time") })
+        try Self.expectIdle(lab, net, pid: daemon.pid)
+    }
+
+    /// At rest (no object change, the periodic sync 30 s away) the daemon runs no sync and uses next to
+    /// no CPU: kubeadm's `minSyncPeriod: 0s` must not turn into a busy loop.
+    static func expectIdle(_ lab: NetnsLab, _ net: PodNetwork, pid: Int32) throws {
+        func syncs() throws -> String {
+            let text = try lab.must(net.node, ["curl", "-fsS", "-m", "5", "http://127.0.0.1:10249/metrics"])
+            return text.split(separator: "\n").first { $0.hasPrefix("kubeproxy_sync_proxy_rules_duration_seconds_count") }
+                .map(String.init) ?? "none"
+        }
+        func cpuTicks() throws -> Int {
+            let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+            let fields = stat[stat.index(after: stat.lastIndex(of: ")")!)...].split(separator: " ")
+            return Int(fields[11])! + Int(fields[12])!  // utime, stime (fields 14 and 15 of the line)
+        }
+        let (syncsBefore, ticksBefore) = (try syncs(), try cpuTicks())
+        Thread.sleep(forTimeInterval: 3)
+        let (syncsAfter, ticksAfter) = (try syncs(), try cpuTicks())
+        #expect(syncsAfter == syncsBefore, "a sync ran at rest: \(syncsBefore) -> \(syncsAfter)")
+        // 3 s of rest: under 0.15 s of CPU (two /metrics scrapes included), in clock ticks of 10 ms.
+        #expect(ticksAfter - ticksBefore < 15, "\(ticksAfter - ticksBefore) ticks of CPU in 3 s at rest")
     }
 }
