@@ -9,7 +9,8 @@ DEMO_PODS="10.244.1.11 10.244.1.12 10.244.2.13 10.244.1.21 10.244.2.22 10.244.2.
 DAEMON_PID=
 
 demo_net_down() {
-  [ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null
+  # The stopped daemon's status (143 after SIGTERM) must not become the caller's exit status under set -e.
+  if [ -n "$DAEMON_PID" ]; then kill "$DAEMON_PID" 2>/dev/null || true; wait "$DAEMON_PID" 2>/dev/null || true; fi
   DAEMON_PID=
   for ns in $(ip netns list | awk '{print $1}' | grep "^$P-" || true); do
     ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
