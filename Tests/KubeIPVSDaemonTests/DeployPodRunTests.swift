@@ -41,10 +41,13 @@ struct DeployPodRunTests {
             return try lab.run(node, ["curl", "-fsS", "-m", "2", "http://127.0.0.1:10256/healthz"]).status == 0
         }
         #expect(try lab.run(node, ["curl", "-fsS", "-m", "2", "http://127.0.0.1:10256/livez"]).status == 0)
-        // The example cluster came through the API server: demo/web-nodeport's ClusterIP and NodePort are
-        // in the node's rules (the fallback proxier here; this kernel has no ip_vs).
-        let rules = try lab.must(node, ["iptables-save", "-t", "nat"])
-        #expect(rules.contains("10.96.198.132/32") && rules.contains("30080"), "example services not programmed:\n\(rules)")
+        // The example cluster came through the API server: demo/web-nodeport's ClusterIP and NodePort reach
+        // the node's rules (the fallback proxier here; this kernel has no ip_vs). /healthz answers 200 from
+        // the start, as kube-proxy's, so the first sync may still be running: wait for it, bounded.
+        try lab.waitFor("demo/web-nodeport's ClusterIP and NodePort in the node's nat rules", seconds: 20) {
+            let rules = try lab.must(node, ["iptables-save", "-t", "nat"])
+            return rules.contains("10.96.198.132/32") && rules.contains("30080")
+        }
     }
 
     /// `sh -ec` text that mounts every volume of `pod` at its path (tmpfs over /run and /var/lib first, so
