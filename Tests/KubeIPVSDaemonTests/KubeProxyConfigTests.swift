@@ -103,9 +103,13 @@ import Testing
     @Test func configzServesTheEffectiveConfigurationUnderItsGroup() throws {
         let o = try Self.options(KubeadmConfig.configConf(mode: "ipvs"))
         let body = o.effectiveConfiguration.configz
-        #expect(body.hasPrefix("{\"kubeproxy.config.k8s.io\":{\"apiVersion\":\"kubeproxy.config.k8s.io/v1alpha1\",\"bindAddress\":\"0.0.0.0\","))
-        #expect(body.contains("\"conntrack\":{\"maxPerCore\":32768,\"min\":131072,\"tcpBeLiberal\":false,\"tcpCloseWaitTimeout\":\"1h0m0s\""))
-        #expect(body.contains("\"healthzBindAddress\":\"0.0.0.0:10256\"") && body.contains("\"oomScoreAdj\":-999"))
+        // The internal type's Go field names (no JSON tags), no apiVersion/kind: what kube-proxy serves.
+        #expect(body.hasPrefix("{\"kubeproxy.config.k8s.io\":{\"BindAddress\":\"0.0.0.0\","))
+        #expect(body.contains("\"Conntrack\":{\"MaxPerCore\":32768,\"Min\":131072,\"TCPBeLiberal\":false,\"TCPCloseWaitTimeout\":\"1h0m0s\""))
+        #expect(body.contains("\"HealthzBindAddress\":\"0.0.0.0:10256\"") && body.contains("\"OOMScoreAdj\":-999"))
+        #expect(body.contains("\"ClientConnection\":{\"AcceptContentTypes\":\"\",\"Burst\":10,") && body.contains("\"QPS\":5"))
+        #expect(body.contains("\"IPVS\":{\"ExcludeCIDRs\":null,\"MinSyncPeriod\":\"0s\",\"Scheduler\":\"\",\"StrictARP\":false,\"SyncPeriod\":\"30s\""))
+        #expect(!body.contains("apiVersion") && !body.contains("\"kind\""))
     }
 
     /// Every field defaulted: what `--write-config-to` prints for kubeadm's file.

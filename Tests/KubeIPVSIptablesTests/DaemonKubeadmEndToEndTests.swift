@@ -50,7 +50,7 @@ extension DaemonEndToEndTests {
         #expect(metrics.contains("kubeproxy_sync_proxy_rules_last_timestamp_seconds"))
         let configz = try lab.must(net.node, ["curl", "-fsS", "-m", "5", "http://127.0.0.1:10249/configz"])
         #expect(configz.hasPrefix("{\"kubeproxy.config.k8s.io\":{"))
-        #expect(configz.contains("\"hostnameOverride\":\"node1\"") && configz.contains("\"syncPeriod\":\"30s\""))
+        #expect(configz.contains("\"HostnameOverride\":\"node1\"") && configz.contains("\"SyncPeriod\":\"30s\""))
 
         try lab.waitFor("traffic through the ClusterIP", seconds: 20) {
             try net.httpRequests(Self.ip("10.96.0.10"), 80, count: 30).counts.values.reduce(0, +) == 30

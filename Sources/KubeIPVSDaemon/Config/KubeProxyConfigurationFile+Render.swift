@@ -45,7 +45,4 @@ extension KubeProxyConfigurationFile {
         if let w = winkernel { pairs.append(("winkernel", w)) }
         return .map(pairs.compactMap { key, value in value.map { (key, $0) } })
     }
-
-    /// kube-proxy's /configz body: `{"kubeproxy.config.k8s.io": {...}}`.
-    public var configz: String { ConfigValue.map([("kubeproxy.config.k8s.io", rendered)]).json }
 }
