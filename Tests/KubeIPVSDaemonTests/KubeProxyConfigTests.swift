@@ -187,3 +187,10 @@ import Testing
         """
     }
 }
+
+@Suite struct ConfigValueJSONTests {
+    /// /configz strings as Go's encoding/json writes them: HTML characters escaped, DEL as is.
+    @Test func stringsAreEscapedAsEncodingJSON() {
+        #expect(ConfigValue.string("a<b&c>\u{7F}\"\n\u{1}").json == "\"a\\u003cb\\u0026c\\u003e\u{7F}\\\"\\n\\u0001\"")
+    }
+}

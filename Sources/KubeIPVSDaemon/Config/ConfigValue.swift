@@ -46,24 +46,8 @@ public indirect enum ConfigValue: Sendable, Equatable, Decodable {
         }
     }
 
-    static func quoteJSON(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "<", ">", "&": out += String(format: "\\u%04x", u.value)
-            default:
-                if u.value < 0x20 || u.value == 0x2028 || u.value == 0x2029 {
-                    out += String(format: "\\u%04x", u.value)
-                } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string as Go's encoding/json writes it (`<`, `>` and `&` escaped too).
+    static func quoteJSON(_ s: String) -> String { GoFormatting.jsonString(s, escapeHTML: true) }
 
     /// Block YAML as sigs.k8s.io/yaml writes it (two-space indent, `- ` list items at the key's indent).
     public var yaml: String {

@@ -31,8 +31,9 @@ enum GoFormatting {
     }
 
     /// A JSON string as zap's encoder writes it: `"` and `\` escaped, control characters as `\n`,
-    /// `\r`, `\t` or `\u00NN`, everything else as is.
-    static func jsonString(_ s: String) -> String {
+    /// `\r`, `\t` or `\u00NN`, everything else as is. With `escapeHTML`, as Go's encoding/json
+    /// writes it instead: `<`, `>` and `&` as `\u003c`…, and DEL as is.
+    static func jsonString(_ s: String, escapeHTML: Bool = false) -> String {
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)
         for scalar in s.unicodeScalars {
@@ -43,7 +44,9 @@ enum GoFormatting {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029 {
+                let html = escapeHTML && (scalar == "<" || scalar == ">" || scalar == "&")
+                if html || scalar.value < 0x20 || (scalar.value == 0x7F && !escapeHTML) || scalar.value == 0x2028
+                    || scalar.value == 0x2029 {
                     out += "\\u" + hex(scalar.value, width: 4)
                 } else {
                     out.unicodeScalars.append(scalar)
