@@ -66,14 +66,20 @@ enum NetlinkReplies {
             guard nlmsg_datalen(header) >= Int32(MemoryLayout<nlmsgerr>.size) else { return .error(EPROTO, "") }
             let err = nlmsg_data(header).assumingMemoryBound(to: nlmsgerr.self)
             if err.pointee.error == 0 { return .ack }
-            return .error(-err.pointee.error, extendedMessage(header, err))
+            return .error(errno(negated: err.pointee.error), extendedMessage(header, err))
         case NLMSG_DONE:
             guard nlmsg_datalen(header) >= 4 else { return .done(0) }
             let code = nlmsg_data(header).load(as: Int32.self)
-            return .done(code < 0 ? -code : 0)
+            return .done(code < 0 ? errno(negated: code) : 0)
         default:
             return .data
         }
+    }
+
+    /// The positive errno of a kernel's negative error code. Anything else (a positive code, or Int32.min,
+    /// whose negation traps) is no errno the kernel sends: EPROTO.
+    static func errno(negated code: Int32) -> Int32 {
+        code < 0 && code != .min ? -code : EPROTO
     }
 
     /// `NLMSGERR_ATTR_MSG` of an extended ACK (`NETLINK_EXT_ACK`), or "".

@@ -6,11 +6,13 @@ import Testing
 /// through the same entry point as the fuzz target; it must return. A regression that traps kills the test
 /// process, which fails the run.
 @Suite struct FuzzRegressionTests {
-    /// The crashers the issue-10 campaign and the first fuzz runs found (YAML 1.1 sexagesimal integers trapped
-    /// Yams; durations past Int64 nanoseconds trapped GoDuration): they must stay, as reproducers.
+    /// The crashers the issue-10 campaign and the fuzz runs found (YAML 1.1 sexagesimal integers trapped Yams;
+    /// durations past Int64 nanoseconds trapped GoDuration; an Int32.min netlink error code trapped on
+    /// negation): they must stay, as reproducers.
     static let knownCrashers: Set<String> = [
         "config/sexagesimal-masquerade-bit.yaml", "manifest/sexagesimal-port.yaml",
         "duration/beyond-int64-nanoseconds.txt", "duration/int64-max-nanoseconds.txt",
+        "netlink/error-code-int32-min.bin",
     ]
 
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

@@ -96,3 +96,27 @@ import Testing
         #expect(isAck)
     }
 }
+
+/// Error codes no kernel sends (found by the netlink fuzz target: negating Int32.min trapped).
+@Suite struct ReplyErrorCodeTests {
+    static func header(length: UInt32, type: UInt16) -> [UInt8] {
+        withUnsafeBytes(of: length.littleEndian, Array.init) + withUnsafeBytes(of: type.littleEndian, Array.init)
+            + [0, 0] + [1, 0, 0, 0] + [0, 0, 0, 0]
+    }
+
+    static func code(_ value: Int32) -> [UInt8] { withUnsafeBytes(of: value.littleEndian, Array.init) }
+
+    func kinds(_ bytes: [UInt8]) throws -> [String] {
+        var kinds: [String] = []
+        try withReplies(bytes) { reply in kinds.append("\(reply.kind)") }
+        return kinds
+    }
+
+    @Test func errorCodesOutsideErrnoReadAsEPROTO() throws {
+        let echoed = Self.header(length: 16, type: 0)
+        let error = { (value: Int32) in Self.header(length: 36, type: UInt16(NLMSG_ERROR)) + Self.code(value) + echoed }
+        let done = { (value: Int32) in Self.header(length: 20, type: UInt16(NLMSG_DONE)) + Self.code(value) }
+        #expect(try kinds(error(-2) + error(.min) + error(7)) == ["error(2, \"\")", "error(\(EPROTO), \"\")", "error(\(EPROTO), \"\")"])
+        #expect(try kinds(done(-17) + done(.min) + done(5)) == ["done(17)", "done(\(EPROTO))", "done(0)"])
+    }
+}
