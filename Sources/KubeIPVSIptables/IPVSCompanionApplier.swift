@@ -27,4 +27,25 @@ public struct IPVSCompanionApplier: Sendable {
             }
         }
     }
+
+    /// Removes what an iptables-mode proxy left in `family`'s tables once the IPVS mode serves the node
+    /// (docs/migrating-from-kube-proxy.md): every KUBE-* chain that is not one of the IPVS mode's (nor
+    /// kubelet's) and the built-in chains' jumps into them. Returns "table/chain" for each chain removed.
+    public func removeIptablesModeLeftovers(family: IPFamily) async throws -> [String] {
+        let tool = IptablesRestore(backend: backend, family: family, runner: runner)
+        var removed: [String] = []
+        for (table, keep) in Self.ipvsModeChains {
+            let dump = IptablesSaveDump(parsing: try await tool.save(table: table))
+            guard let text = IptablesJumpPlan.cleanupText(dump: dump, table: table, family: family,
+                                                          includingKubelet: false, keeping: keep) else { continue }
+            try await tool.restore(text, target: "iptables-mode leftovers (\(table))")
+            removed += text.split(separator: "\n").filter { $0.hasPrefix("-X ") }.map { "\(table)/\($0.dropFirst(3))" }
+        }
+        return removed
+    }
+
+    /// The chains the IPVS mode keeps, per table (mangle: none; iptables mode's canary lives there).
+    static let ipvsModeChains: [(String, Set<String>)] = [
+        ("nat", Set(IPVSCompanionRules.natChains)), ("filter", Set(IPVSCompanionRules.filterChains)), ("mangle", []),
+    ]
 }

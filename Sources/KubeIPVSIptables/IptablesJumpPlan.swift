@@ -42,11 +42,13 @@ enum IptablesJumpPlan {
         builtInChains.contains { line.hasPrefix("-A \($0) ") }
     }
 
-    /// Restore input that removes every KUBE-* chain of `table` (kubelet's too when asked) and the
-    /// built-in chains' jumps into them; nil when there is nothing to remove.
-    static func cleanupText(dump: IptablesSaveDump, table: String, family: IPFamily, includingKubelet: Bool) -> String? {
+    /// Restore input that removes every KUBE-* chain of `table` (kubelet's too when asked) but those in
+    /// `keeping`, and the built-in chains' jumps into them; nil when there is nothing to remove.
+    static func cleanupText(dump: IptablesSaveDump, table: String, family: IPFamily, includingKubelet: Bool,
+                            keeping: Set<String> = []) -> String? {
         let owned = dump[table].userChains.filter {
-            $0.hasPrefix("KUBE-") && (includingKubelet || !IptablesChainNames.kubeletOwned.contains($0))
+            $0.hasPrefix("KUBE-") && !keeping.contains($0)
+                && (includingKubelet || !IptablesChainNames.kubeletOwned.contains($0))
         }
         guard !owned.isEmpty else { return nil }
         let ownedSet = Set(owned)

@@ -107,6 +107,9 @@ public enum DaemonBootstrap {
             ipvs: ipvs, ipsets: LibIPSet(executor: thread), links: links,
             restoreRules: { family, text in
                 try await IPVSCompanionApplier(backend: backend).apply(family: family, text: text)
+            },
+            removeIptablesModeLeftovers: { family in
+                try await IPVSCompanionApplier(backend: backend).removeIptablesModeLeftovers(family: family)
             })
         return try IPVSProxier(kernel: kernel, config: options.proxy, logger: logger, executor: thread)
     }

@@ -17,6 +17,7 @@ extension IPVSProxier {
         errors += await applySets(sets.filter { if case .delete = $0 { true } else { false } })
         errors += await deleteAddresses(remove)
         if full || dirty.companionRules || appliedRules.isEmpty { errors += await applyRules() }
+        if errors.isEmpty { errors += await removeIptablesModeLeftovers() }
         return errors
     }
 

@@ -14,13 +14,17 @@ public actor IPVSProxier: Proxier {
         public var links: any LinkAddressControl
         /// Applies iptables-restore text (`--noflush`) for one family.
         public var restoreRules: @Sendable (IPFamily, String) async throws -> Void
+        /// Removes an iptables-mode proxy's chains from one family's tables; returns those removed.
+        public var removeIptablesModeLeftovers: @Sendable (IPFamily) async throws -> [String]
 
         public init(ipvs: any IPVSControl, ipsets: any IPSetControl, links: any LinkAddressControl,
-                    restoreRules: @escaping @Sendable (IPFamily, String) async throws -> Void) {
+                    restoreRules: @escaping @Sendable (IPFamily, String) async throws -> Void,
+                    removeIptablesModeLeftovers: @escaping @Sendable (IPFamily) async throws -> [String] = { _ in [] }) {
             self.ipvs = ipvs
             self.ipsets = ipsets
             self.links = links
             self.restoreRules = restoreRules
+            self.removeIptablesModeLeftovers = removeIptablesModeLeftovers
         }
     }
 
@@ -37,6 +41,8 @@ public actor IPVSProxier: Proxier {
     var appliedAddresses: Set<IPAddress> = []
     var appliedSets: [String: IPSetState] = [:]
     var appliedRules: [IPFamily: String] = [:]
+    /// Families whose iptables-mode leftovers have been removed (once per process, after a clean sync).
+    var leftoversRemoved: Set<IPFamily> = []
     /// Companion-rule restores that failed since the last outcome (kube-proxy's restore-failure metric).
     var restoreFailures = 0
     var termination: GracefulTermination

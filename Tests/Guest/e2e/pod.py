@@ -1,6 +1,6 @@
 """A pod of the daemon end-to-end tier (run with `python3 -S -I pod.py NAME READY_FILE` inside the pod's
 network namespace). Answers with its own name on
-  TCP 8080  HTTP GET -> "NAME\\n" (HTTP/1.0, one request per connection)
+  TCP 8080  HTTP GET -> "NAME\\n" (HTTP/1.0, one request per connection); another first line: line echo
   UDP 5353  any datagram -> "NAME\\n"
   TCP 9000  line echo: each line L -> "NAME L\\n"; the connection stays open until the peer closes it
 and creates READY_FILE once all three listen. Only socket and threading: every module read over the
@@ -29,15 +29,23 @@ def serve(s, handler):
 
 
 def web(conn):
-    with conn:
-        conn.settimeout(10)
-        data = b""
+    """HTTP GET -> NAME. Any other first line starts a line echo as on 9000: a connection held through
+    a service whose targetPort is 8080 (the takeover tier's)."""
+    with conn, conn.makefile("rb") as lines:
         try:
-            while b"\r\n\r\n" not in data:
-                chunk = conn.recv(4096)
-                if not chunk:
-                    return
-                data += chunk
+            conn.settimeout(10)
+            first = lines.readline()
+            if not first:
+                return
+            if not first.startswith(b"GET "):
+                conn.settimeout(None)
+                conn.sendall(name.encode() + b" " + first)
+                for line in lines:
+                    conn.sendall(name.encode() + b" " + line)
+                return
+            for line in lines:
+                if line in (b"\r\n", b"\n"):
+                    break
             conn.sendall(http_reply)
         except OSError:
             pass
