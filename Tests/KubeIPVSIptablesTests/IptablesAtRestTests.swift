@@ -24,6 +24,26 @@ struct IptablesAtRestTests {
         return try #require(Int(packets), "no counters on \(line)")
     }
 
+    /// Every nat chain a fresh render of `expected` declares holds the same rules in the kernel,
+    /// and no other per-service chain is there.
+    static func expectTables(_ lab: NetnsLab, _ net: PodNetwork, _ backend: IptablesBackend, _ expected: ProxySnapshot,
+                             sourceLocation: SourceLocation = #_sourceLocation) throws {
+        for family in IPFamily.allFamilies {
+            let ruleset = IptablesModeRenderer(configuration: L.configuration).render(expected, node: net.nodeContext,
+                                                                                      family: family)
+            let saved = try L.save(lab, net.node, backend, family)
+            let wanted = IptablesCanonicalRule.rulesByChain(ruleset.restoreText(), table: "nat", family: family)
+            let present = IptablesCanonicalRule.rulesByChain(saved, table: "nat", family: family)
+            let chains = ruleset.chainsByTable["nat"] ?? []
+            #expect(chains.count > 4, sourceLocation: sourceLocation)
+            for chain in chains {
+                #expect(present[chain] ?? [] == wanted[chain] ?? [], "\(family) \(chain)", sourceLocation: sourceLocation)
+            }
+            let kernelServiceChains = IptablesSaveDump(parsing: saved)["nat"].chains.filter(IptablesChainNames.isServiceChain)
+            #expect(Set(kernelServiceChains) == ruleset.serviceChainNames, "\(family)", sourceLocation: sourceLocation)
+        }
+    }
+
     static func served(_ net: PodNetwork, _ count: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let report = try net.httpRequests(L.ip("10.96.0.10"), 80, count: count)
         #expect(report.total == count && report.errors.isEmpty, "\(report.errors)", sourceLocation: sourceLocation)
@@ -57,7 +77,7 @@ struct IptablesAtRestTests {
         let report = try await proxier.sync(changed, changed: [T.web.service], verify: true)
         #expect(report.restores == 1 && report.drift.isEmpty && report.fullSyncs.isEmpty)
         #expect(try Self.clusterIPPackets(lab, net, backend) == counted + 10)
-        try IptablesIncrementalTests.expectTables(lab, net.node, backend, changed, node: net.nodeContext)
+        try Self.expectTables(lab, net, backend, changed)
     }
 
     @Test("a periodic sync restores rules and chains deleted or added by hand", arguments: IptablesLab.trafficBackends)
@@ -75,23 +95,25 @@ struct IptablesAtRestTests {
         var report = try await proxier.sync(state, changed: [], verify: true)
         #expect(report.drift[.v4] == ["nat \(svc): rules differ"] && report.drift[.v6] == nil)
         #expect(report.fullSyncs == [.v4] && report.restores == 1)
-        try IptablesIncrementalTests.expectTables(lab, net.node, backend, state, node: net.nodeContext)
+        try Self.expectTables(lab, net, backend, state)
         try Self.served(net, 5)
 
         // The jump from OUTPUT gone, a chain of ours deleted, a stale service chain left behind.
-        let sep = try #require(await proxier.appliedRulesets[.v4]?.section(named: T.sticky)?.chains
-            .first { $0.hasPrefix("KUBE-SEP-") })
+        let sticky = try #require(await proxier.appliedRulesets[.v4]?.section(named: T.sticky)?.chains)
+        let stickySVC = try #require(sticky.first { $0.hasPrefix("KUBE-SVC-") })
+        let sep = try #require(sticky.first { $0.hasPrefix("KUBE-SEP-") })
         let save = backend.command(.save, family: .v4), restore = backend.command(.restore, family: .v4)
         _ = try lab.must(net.node, ["sh", "-c", """
-            { echo '*nat'; \(save) -t nat | grep -e '^-A OUTPUT .*-j KUBE-SERVICES' -e '-j \(sep)' | sed 's/^-A/-D/'; \
-              echo ':\(sep) - [0:0]'; echo '-X \(sep)'; echo ':KUBE-SVC-AAAAAAAAAAAAAAAA - [0:0]'; echo COMMIT; } | \(restore) -w 5 --noflush
+            { echo '*nat'; \(save) -t nat | grep -e '^-A OUTPUT .*-j KUBE-SERVICES' | sed 's/^-A/-D/'; \
+              echo ':\(stickySVC) - [0:0]'; echo ':\(sep) - [0:0]'; echo '-X \(sep)'; echo ':KUBE-SVC-AAAAAAAAAAAAAAAA - [0:0]'; echo COMMIT; } | \(restore) -w 5 --noflush
             """])
         report = try await proxier.sync(state, changed: [], verify: true)
         let drift = try #require(report.drift[.v4])
-        #expect(drift.contains("nat \(sep): missing") && drift.contains("nat KUBE-SVC-AAAAAAAAAAAAAAAA: no longer used"))
+        #expect(drift.contains("nat \(sep): missing") && drift.contains("nat \(stickySVC): rules differ"))
+        #expect(drift.contains("nat KUBE-SVC-AAAAAAAAAAAAAAAA: no longer used"))
         #expect(drift.contains("jumps from the built-in chains or the canary chain missing"))
         #expect(report.deletedChains[.v4] == ["KUBE-SVC-AAAAAAAAAAAAAAAA"])
-        try IptablesIncrementalTests.expectTables(lab, net.node, backend, state, node: net.nodeContext)
+        try Self.expectTables(lab, net, backend, state)
         try Self.served(net, 5)
 
         // Repaired: the next periodic sync writes nothing.

@@ -24,7 +24,7 @@ struct IptablesIncrementalTests {
 
     /// The tables hold exactly what a fresh renderer writes for `expected`.
     static func expectTables(_ lab: NetnsLab, _ ns: String, _ backend: IptablesBackend, _ expected: ProxySnapshot,
-                             node: NodeContext = node, sourceLocation: SourceLocation = #_sourceLocation) throws {
+                             sourceLocation: SourceLocation = #_sourceLocation) throws {
         for family in IPFamily.allFamilies {
             let ruleset = IptablesModeRenderer(configuration: L.configuration).render(expected, node: node, family: family)
             L.expectApplied(ruleset, saved: try L.save(lab, ns, backend, family), sourceLocation: sourceLocation)
