@@ -11,6 +11,8 @@ import Logging
 ///
 /// After a failed restore, a node change, or a flush seen by ``checkCanary()``, the next sync of
 /// that family is full: it re-reads the tables, re-ensures the jump rules and rewrites every chain.
+/// A periodic sync (`verify`) reads the tables back and writes everything only if they drifted
+/// (docs/iptables-fallback.md): at rest nothing is written and packet counters keep counting.
 public actor IptablesProxier {
     var renderer: IptablesModeRenderer
     var node: NodeContext
