@@ -84,8 +84,11 @@ enum IptablesJumpPlan {
         let deletes = lines.filter { $0.hasPrefix("-X ") }
         let size = max(chainsPerBatch, 1)
         var batches = jumps.isEmpty ? [] : [block(jumps)]
-        for start in stride(from: 0, to: flushes.count, by: size) { batches.append(block(flushes[start..<min(start + size, flushes.count)])) }
-        for start in stride(from: 0, to: deletes.count, by: size) { batches.append(block(deletes[start..<min(start + size, deletes.count)])) }
+        for lines in [flushes, deletes] {
+            for start in stride(from: 0, to: lines.count, by: size) {
+                batches.append(block(lines[start..<min(start + size, lines.count)]))
+            }
+        }
         return batches
     }
 }

@@ -67,3 +67,15 @@ import Testing
         #expect(check.differences(ruleset: ruleset, dump: IptablesSaveDump(parsing: swapped)) == ["nat KUBE-SERVICES: rules differ"])
     }
 }
+
+extension IptablesDriftCheckTests {
+    @Test func theExpectedRulesAreThoseOfTheRestoreText() {
+        let ruleset = Self.ruleset()
+        let text = IptablesSaveDump(parsing: ruleset.restoreText())
+        let expected = IptablesDriftCheck.expectedRules(ruleset)
+        for table in ["filter", "nat"] {
+            #expect(expected[table] == IptablesDriftCheck.linesByChain(text[table].rules), "\(table)")
+        }
+        #expect((expected["nat"]?.count ?? 0) > 10)
+    }
+}

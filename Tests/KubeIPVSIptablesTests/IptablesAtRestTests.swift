@@ -105,7 +105,8 @@ struct IptablesAtRestTests {
         let save = backend.command(.save, family: .v4), restore = backend.command(.restore, family: .v4)
         _ = try lab.must(net.node, ["sh", "-c", """
             { echo '*nat'; \(save) -t nat | grep -e '^-A OUTPUT .*-j KUBE-SERVICES' | sed 's/^-A/-D/'; \
-              echo ':\(stickySVC) - [0:0]'; echo ':\(sep) - [0:0]'; echo '-X \(sep)'; echo ':KUBE-SVC-AAAAAAAAAAAAAAAA - [0:0]'; echo COMMIT; } | \(restore) -w 5 --noflush
+              echo ':\(stickySVC) - [0:0]'; echo ':\(sep) - [0:0]'; echo '-X \(sep)'; \
+              echo ':KUBE-SVC-AAAAAAAAAAAAAAAA - [0:0]'; echo COMMIT; } | \(restore) -w 5 --noflush
             """])
         report = try await proxier.sync(state, changed: [], verify: true)
         let drift = try #require(report.drift[.v4])

@@ -25,13 +25,13 @@ public struct IptablesDriftCheck: Sendable {
     /// The differences between `ruleset` and the kernel's `dump`, one line each
     /// (`nat KUBE-SVC-X: rules differ`), sorted; empty when the kernel holds the ruleset.
     public mutating func differences(ruleset: IptablesRuleset, dump: IptablesSaveDump) -> [String] {
-        let expectedDump = IptablesSaveDump(parsing: ruleset.restoreText())
+        let expectedByTable = Self.expectedRules(ruleset)
         var found: [String] = []
         var stillProven: [String: Proven] = [:]
         for (table, chains) in ruleset.chainsByTable.sorted(by: { $0.key < $1.key }) {
             let kernelTable = dump[table]
             let kernelChains = Set(kernelTable.chains)
-            let expectedRules = Self.linesByChain(expectedDump[table].rules)
+            let expectedRules = expectedByTable[table] ?? [:]
             let kernelRules = Self.linesByChain(kernelTable.rules)
             for chain in chains {
                 guard kernelChains.contains(chain) else {
@@ -66,6 +66,18 @@ public struct IptablesDriftCheck: Sendable {
                   x == y else { return false }
         }
         return true
+    }
+
+    /// The ruleset's rules per table and chain, in the order ``IptablesRuleset/restoreText(only:deleting:natPrelude:)``
+    /// writes them (without building that text).
+    static func expectedRules(_ ruleset: IptablesRuleset) -> [String: [String: [String]]] {
+        var nat = linesByChain(ruleset.natHeadRules)
+        for section in ruleset.services {
+            for (chain, lines) in linesByChain(section.topLevelRules) { nat[chain, default: []] += lines }
+            for (chain, lines) in linesByChain(section.chainRules) { nat[chain, default: []] += lines }
+        }
+        for (chain, lines) in linesByChain(ruleset.natTailRules) { nat[chain, default: []] += lines }
+        return ["filter": linesByChain(ruleset.filterRules), "nat": nat]
     }
 
     /// `-A CHAIN …` lines grouped by chain, in order.
