@@ -62,4 +62,35 @@ enum IptablesJumpPlan {
         lines.append("COMMIT")
         return lines.joined(separator: "\n") + "\n"
     }
+
+    /// Chains per cleanup restore: bounds each transaction (and iptables-nft's per-chain list
+    /// work, quadratic within one restore) so `--cleanup` of 110,000 chains finishes.
+    static let cleanupChainsPerBatch = 5_000
+
+    /// ``cleanupText(dump:table:family:includingKubelet:)`` split into transactions of at most
+    /// `chainsPerBatch` chains: first the built-in chains' jumps are deleted, then every owned chain
+    /// is flushed batch by batch, then deleted batch by batch (a chain can only go once nothing
+    /// jumps to it). One transaction, as before, when everything fits in one batch.
+    static func cleanupBatches(dump: IptablesSaveDump, table: String, family: IPFamily, includingKubelet: Bool,
+                               chainsPerBatch: Int = cleanupChainsPerBatch) -> [String] {
+        guard let whole = cleanupText(dump: dump, table: table, family: family, includingKubelet: includingKubelet) else {
+            return []
+        }
+        let lines = whole.split(separator: "\n").dropFirst().dropLast().map(String.init)
+        let flushes = lines.filter { $0.hasPrefix(":") }
+        guard flushes.count > max(chainsPerBatch, 1) else { return [whole] }
+        func block(_ body: some Sequence<String>) -> String {
+            (["*\(table)"] + body + ["COMMIT"]).joined(separator: "\n") + "\n"
+        }
+        let jumps = lines.filter { $0.hasPrefix("-D ") }
+        let deletes = lines.filter { $0.hasPrefix("-X ") }
+        let size = max(chainsPerBatch, 1)
+        var batches = jumps.isEmpty ? [] : [block(jumps)]
+        for lines in [flushes, deletes] {
+            for start in stride(from: 0, to: lines.count, by: size) {
+                batches.append(block(lines[start..<min(start + size, lines.count)]))
+            }
+        }
+        return batches
+    }
 }

@@ -11,44 +11,20 @@ import Logging
 ///
 /// After a failed restore, a node change, or a flush seen by ``checkCanary()``, the next sync of
 /// that family is full: it re-reads the tables, re-ensures the jump rules and rewrites every chain.
+/// A periodic sync (`verify`) reads the tables back and writes everything only if they drifted
+/// (docs/iptables-fallback.md): at rest nothing is written and packet counters keep counting.
 public actor IptablesProxier {
-    /// What one sync did.
-    public struct SyncReport: Sendable, Hashable {
-        /// Families synced in full (others were partial).
-        public var fullSyncs: Set<IPFamily> = []
-        /// Service ports whose chains were written, per family.
-        public var servicesWritten: [IPFamily: Int] = [:]
-        /// Chains deleted, per family.
-        public var deletedChains: [IPFamily: [String]] = [:]
-        /// conntrack deletions that ran.
-        public var conntrackDeletions: [ConntrackDeletion] = []
-        /// conntrack commands that failed (best effort: the sync still succeeded).
-        public var conntrackFailures: [IptablesError] = []
-        /// Bytes of restore input, per family.
-        public var bytesWritten: [IPFamily: Int] = [:]
-        /// Time spent rendering and diffing the rules (all families).
-        public var renderTime: Duration = .zero
-        /// Time spent in iptables-save and iptables-restore (all families).
-        public var restoreTime: Duration = .zero
-        /// Time spent deleting stale conntrack entries.
-        public var conntrackTime: Duration = .zero
-        /// Families with nothing to write: no restore ran.
-        public var skippedFamilies: Set<IPFamily> = []
-        /// Top-level chains a partial sync rewrote (`nat/KUBE-SERVICES`), per family.
-        public var rewrittenChains: [IPFamily: [String]] = [:]
-        /// Service ports rendered again (the others came from the render cache), per family.
-        public var servicesRendered: [IPFamily: Int] = [:]
-    }
-
     var renderer: IptablesModeRenderer
     var node: NodeContext
-    private let tools: [IptablesRestore]
+    let tools: [IptablesRestore]
     private let conntrack: ConntrackCleaner
     let logger: Logger
     private var applied: [IPFamily: IptablesRuleset] = [:]
     private var appliedTopLevel: [IPFamily: IptablesRuleset.TopLevelChains] = [:]
     private var caches: [IPFamily: IptablesRenderCache] = [:]
-    private var needFullSync: Set<IPFamily>
+    var needFullSync: Set<IPFamily>
+    /// Per family, what the periodic verification has proven the kernel holds.
+    var driftChecks: [IPFamily: IptablesDriftCheck] = [:]
     /// What was last synced successfully (for stale conntrack entries).
     private var lastSnapshot: ProxySnapshot?
     /// Services changed since `lastSnapshot`; nil: any.
@@ -61,7 +37,10 @@ public actor IptablesProxier {
     /// iptables-restore runs that failed since the proxier was made (kube-proxy's
     /// `sync_proxy_rules_iptables_restore_failures_total`).
     public private(set) var restoreFailures = 0
-    private let clock = ContinuousClock()
+    /// iptables-restore runs started by syncs since the proxier was made (cleanup and quarantine
+    /// probes excluded): none while nothing changes and nothing drifts.
+    public internal(set) var restores = 0
+    let clock = ContinuousClock()
 
     /// - Parameters:
     ///   - families: the families to program (IPv4 then IPv6 by default).
@@ -107,13 +86,16 @@ public actor IptablesProxier {
     /// - Parameter changed: when given, the only services whose ports or endpoints differ from the
     ///   snapshot of the previous call (the daemon's change tracker knows); the others are not
     ///   compared, which saves most of the work at 10,000 services. nil compares everything.
+    /// - Parameter verify: a periodic sync: after writing the changes, read the tables back and
+    ///   compare them with the whole applied ruleset; write everything only if they drifted.
     @discardableResult
-    public func sync(_ snapshot: ProxySnapshot, changed: Set<ServiceName>? = nil) async throws -> SyncReport {
+    public func sync(_ snapshot: ProxySnapshot, changed: Set<ServiceName>? = nil,
+                     verify: Bool = false) async throws -> SyncReport {
         desired = snapshot
         portIndex = nil
         releaseQuarantine(changed)
         removeQuarantined()
-        return try await apply(changed: changed)
+        return try await apply(changed: changed, verify: verify)
     }
 
     /// Programs a change of some services without normalizing the others again: `update` is a
@@ -145,7 +127,7 @@ public actor IptablesProxier {
         portIndex = index
         releaseQuarantine(changed)
         removeQuarantined()
-        return try await apply(changed: changed)
+        return try await apply(changed: changed, verify: false)
     }
 
     static func index(_ snapshot: ProxySnapshot) -> [ServiceName: Set<ServicePortName>] {
@@ -155,7 +137,7 @@ public actor IptablesProxier {
         return index
     }
 
-    private func apply(changed: Set<ServiceName>?) async throws -> SyncReport {
+    private func apply(changed: Set<ServiceName>?, verify: Bool) async throws -> SyncReport {
         if let changed {
             conntrackPending?.formUnion(changed)
         } else {
@@ -165,7 +147,7 @@ public actor IptablesProxier {
         var firstError: Error?
         for tool in tools {
             do {
-                try await sync(tool: tool, changed: changed, report: &report)
+                try await sync(tool: tool, changed: changed, verify: verify, report: &report)
             } catch {
                 restoreFailures += 1
                 needFullSync.insert(tool.family)
@@ -176,7 +158,7 @@ public actor IptablesProxier {
                     continue
                 }
                 do {
-                    try await sync(tool: tool, changed: nil, report: &report)
+                    try await sync(tool: tool, changed: nil, verify: false, report: &report)
                 } catch {
                     restoreFailures += 1
                     if firstError == nil { firstError = error }
@@ -200,55 +182,71 @@ public actor IptablesProxier {
         return report
     }
 
-    private func sync(tool: IptablesRestore, changed: Set<ServiceName>?, report: inout SyncReport) async throws {
+    private func sync(tool: IptablesRestore, changed: Set<ServiceName>?, verify: Bool,
+                      report: inout SyncReport) async throws {
         let family = tool.family
-        var started = clock.now
+        let started = clock.now
         var cache = caches.removeValue(forKey: family) ?? IptablesRenderCache()
         let ruleset = renderer.render(desired, node: node, family: family, cache: &cache, changed: changed)
         let candidates = cache.lastRendered.union(cache.lastRemoved)
         report.servicesRendered[family] = cache.lastRendered.count
         caches[family] = cache
-        let text: String?, stale: [String], written: Int, topLevel: IptablesRuleset.TopLevelChains
+        var written: Written
         if let previous = applied[family], let previousTop = appliedTopLevel[family], !needFullSync.contains(family) {
             let changedPorts = ruleset.changedServices(since: previous, among: candidates)
-            stale = ruleset.staleChains(since: previous, among: candidates)
+            let stale = ruleset.staleChains(since: previous, among: candidates)
             let partial = ruleset.partialRestore(since: previousTop, changed: changedPorts, deleting: stale)
-            (text, topLevel, written) = (partial.text, partial.topLevel, changedPorts.count)
+            written = Written(text: partial.text, stale: stale, services: changedPorts.count, topLevel: partial.topLevel)
             report.rewrittenChains[family] = partial.rewrittenChains
             report.renderTime += clock.now - started
+            try await restore(written.text, tool: tool, report: &report)
+            if verify, let repaired = try await verified(ruleset, tool: tool, report: &report) { written = repaired }
         } else {
             report.renderTime += clock.now - started
-            started = clock.now
-            let saved = try await tool.save()
-            report.restoreTime += clock.now - started
-            started = clock.now
-            let dump = IptablesSaveDump(parsing: saved)
-            stale = ruleset.staleChains(existing: dump["nat"].chains)
-            text = ruleset.restoreText(deleting: stale, natPrelude: Self.natPrelude(ruleset, backend: tool.backend))
-                + IptablesJumpPlan.restoreText(dump: dump, family: family, declared: ruleset.chainsByTable)
-            (topLevel, written) = (ruleset.topLevelChains, ruleset.services.count)
-            report.fullSyncs.insert(family)
-            report.renderTime += clock.now - started
+            written = try await full(ruleset, tool: tool, dump: nil, report: &report)
         }
-        if let text {
-            logger.trace("Restoring iptables", metadata: ["ipFamily": "\(family)", "rules": "\(text)"])
-            started = clock.now
-            try await tool.restore(text, target: "\(family) filter+nat")
-            report.restoreTime += clock.now - started
-        } else {
-            report.skippedFamilies.insert(family)
-        }
-        report.bytesWritten[family] = text?.utf8.count ?? 0
+        report.bytesWritten[family, default: 0] += written.text?.utf8.count ?? 0
+        if report.bytesWritten[family] == 0 { report.skippedFamilies.insert(family) }
         applied[family] = ruleset
-        appliedTopLevel[family] = topLevel
+        appliedTopLevel[family] = written.topLevel
         needFullSync.remove(family)
-        report.servicesWritten[family] = written
-        report.deletedChains[family] = stale
+        report.servicesWritten[family] = written.services
+        report.deletedChains[family] = written.stale
         logger.debug("iptables rules synced", metadata: [
             "ip.family": "\(family)", "sync.full": "\(report.fullSyncs.contains(family))",
-            "sync.services": "\(written)", "sync.deletedChains": "\(stale.count)",
-            "sync.bytes": "\(text?.utf8.count ?? 0)",
+            "sync.services": "\(written.services)", "sync.deletedChains": "\(written.stale.count)",
+            "sync.bytes": "\(report.bytesWritten[family] ?? 0)",
         ])
+    }
+
+    /// A full sync of `ruleset`: every chain written, stale chains deleted, jumps re-ensured, from
+    /// the tables in `dump` (read when nil).
+    func full(_ ruleset: IptablesRuleset, tool: IptablesRestore, dump: IptablesSaveDump?,
+              report: inout SyncReport) async throws -> Written {
+        var started = clock.now
+        var current = dump
+        if current == nil { current = IptablesSaveDump(parsing: try await tool.save()) }
+        let dump = current ?? IptablesSaveDump()
+        report.restoreTime += clock.now - started
+        started = clock.now
+        let stale = ruleset.staleChains(existing: dump["nat"].chains)
+        let text = ruleset.restoreText(deleting: stale, natPrelude: Self.natPrelude(ruleset, backend: tool.backend))
+            + IptablesJumpPlan.restoreText(dump: dump, family: tool.family, declared: ruleset.chainsByTable)
+        report.fullSyncs.insert(tool.family)
+        report.renderTime += clock.now - started
+        try await restore(text, tool: tool, report: &report)
+        return Written(text: text, stale: stale, services: ruleset.services.count, topLevel: ruleset.topLevelChains)
+    }
+
+    /// Runs one restore of `text` (nothing when nil), timed and counted.
+    func restore(_ text: String?, tool: IptablesRestore, report: inout SyncReport) async throws {
+        guard let text else { return }
+        logger.trace("Restoring iptables", metadata: ["ipFamily": "\(tool.family)", "rules": "\(text)"])
+        let started = clock.now
+        restores += 1
+        report.restores += 1
+        try await tool.restore(text, target: "\(tool.family) filter+nat")
+        report.restoreTime += clock.now - started
     }
 
     /// True (and the next sync made full) when a family's KUBE-PROXY-CANARY chain in mangle is
@@ -273,14 +271,15 @@ public actor IptablesProxier {
         for tool in tools {
             for table in ["nat", "filter", "mangle"] {
                 let dump = IptablesSaveDump(parsing: try await tool.save(table: table))
-                if let text = IptablesJumpPlan.cleanupText(dump: dump, table: table, family: tool.family,
-                                                           includingKubelet: includingKubeletChains) {
+                for text in IptablesJumpPlan.cleanupBatches(dump: dump, table: table, family: tool.family,
+                                                            includingKubelet: includingKubeletChains) {
                     try await tool.restore(text, target: "\(tool.family) \(table) cleanup")
                 }
             }
         }
         applied = [:]
         appliedTopLevel = [:]
+        driftChecks = [:]
         lastSnapshot = nil
         conntrackPending = nil
         needFullSync = Set(tools.map(\.family))

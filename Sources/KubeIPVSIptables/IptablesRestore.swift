@@ -9,7 +9,8 @@ public struct IptablesRestore: Sendable {
     public var family: IPFamily
     /// Runs the tools.
     public var runner: any CommandRunning
-    /// Limit per command; a restore of a large ruleset can take seconds.
+    /// Base limit per command; a restore gets ``perLineAllowance`` more per input line
+    /// (``restoreTimeout(lines:)``), a save at least ``saveTimeoutFloor``.
     public var timeout: Duration
     /// Seconds to wait for the xtables lock (`-w`).
     public var lockWait: Int
@@ -27,15 +28,38 @@ public struct IptablesRestore: Sendable {
     /// `IPv4 (nft)`.
     public var label: String { "\(family) (\(backend))" }
 
+    /// Time allowed per restore input line on top of ``timeout``: 320,008 rules took minutes in
+    /// an emulated guest, where a fixed 30 s limit killed the restore (docs/iptables-fallback.md).
+    public static let perLineAllowance: Duration = .microseconds(500)
+
+    /// A save has no input to scale by; its limit only catches a hung tool (iptables-nft 1.8.3).
+    public static let saveTimeoutFloor: Duration = .seconds(300)
+
+    /// The limit for a restore of `lines` input lines: ``timeout`` + `lines` × ``perLineAllowance``.
+    public func restoreTimeout(lines: Int) -> Duration {
+        timeout + Self.perLineAllowance * max(lines, 0)
+    }
+
+    /// Lines in `text` (a last line without a newline counts).
+    public static func lineCount(_ text: String) -> Int {
+        var count = 0, last: UInt8 = 10
+        for byte in text.utf8 {
+            if byte == 10 { count += 1 }
+            last = byte
+        }
+        return last == 10 ? count : count + 1
+    }
+
     /// Feeds `text` to `iptables-restore -w N --noflush --counters` (one atomic transaction per table).
     /// A refusal throws ``IptablesError`` with the tool's stderr and the input line it named.
     public func restore(_ text: String, target: String = "") async throws {
         let command = backend.command(.restore, family: family)
+        let limit = restoreTimeout(lines: Self.lineCount(text))
         let result = try await runner.run([command, "-w", String(lockWait), "--noflush", "--counters"],
-                                          input: text, timeout: timeout)
+                                          input: text, timeout: limit)
         if result.timedOut {
             throw IptablesError(code: .timeout, operation: command, target: target.isEmpty ? label : target,
-                                message: "no exit after \(timeout)")
+                                message: "no exit after \(limit)")
         }
         guard result.status == 0 else {
             throw Self.restoreFailure(command: command, target: target.isEmpty ? label : target,
@@ -47,14 +71,16 @@ public struct IptablesRestore: Sendable {
     /// finds which services' rules a failed restore choked on.
     public func accepts(_ text: String) async throws -> Bool {
         let command = backend.command(.restore, family: family)
-        let result = try await runner.run([command, "-w", String(lockWait), "--test"], input: text, timeout: timeout)
+        let result = try await runner.run([command, "-w", String(lockWait), "--test"], input: text,
+                                          timeout: restoreTimeout(lines: Self.lineCount(text)))
         return result.status == 0 && !result.timedOut
     }
 
     /// `iptables-save [-t table]`.
     public func save(table: String? = nil) async throws -> String {
         let command = backend.command(.save, family: family)
-        let result = try await runner.run([command] + (table.map { ["-t", $0] } ?? []), input: nil, timeout: timeout)
+        let result = try await runner.run([command] + (table.map { ["-t", $0] } ?? []), input: nil,
+                                          timeout: max(timeout, Self.saveTimeoutFloor))
         try check(result, operation: command + (table.map { " -t \($0)" } ?? ""), target: label)
         return result.stdout
     }

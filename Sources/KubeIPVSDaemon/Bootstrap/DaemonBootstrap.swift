@@ -36,7 +36,9 @@ public enum DaemonBootstrap {
         case .iptables:
             proxier = makeIptablesProxier(options: options, nodeName: nodeName, backend: backend.backend, logger: logger)
         }
-        let health = HealthState(timeout: TimeInterval(Double(options.syncPeriod.components.seconds) * 2))
+        // The running proxier's periods: after a fallback to iptables, the iptables pair.
+        let periods = options.syncPeriods(for: mode)
+        let health = HealthState(timeout: TimeInterval(Double(periods.sync.components.seconds) * 2))
         let source = try ObjectSources.make(options: options, nodeName: nodeName, health: health, logger: logger,
                                             observer: metrics.restClient.observe)
         if selection.fallback, let api = source as? APIServerSource {
@@ -53,7 +55,7 @@ public enum DaemonBootstrap {
             node: .init(name: nodeName, localAddresses: {
                 (try? await links.localAddresses(excluding: dummy)) ?? []
             }),
-            minSyncPeriod: options.minSyncPeriod, syncPeriod: options.syncPeriod, metrics: metrics,
+            minSyncPeriod: periods.min, syncPeriod: periods.sync, metrics: metrics,
             health: health, healthChecks: checks, logger: logger, executor: kernelThread)
         logger.info("kube-ipvs starting", metadata: [
             "mode": "\(mode.rawValue)", "node": "\(nodeName)", "source": "\(source.name)",

@@ -17,13 +17,12 @@ extension DaemonOptions {
         kubeconfig = c.clientConnection?.kubeconfig.flatMap { $0.isEmpty ? nil : $0 }
         let i = c.ipvs ?? .init(), t = c.iptables ?? .init()
         if let s = i.scheduler, !s.isEmpty { proxy.scheduler = try Self.scheduler(s, "ipvs.scheduler") }
-        let sync = mode == .iptables ? (t.syncPeriod, t.minSyncPeriod, "iptables") : (i.syncPeriod, i.minSyncPeriod, "ipvs")
-        syncPeriod = try Self.duration(sync.0 ?? "30s", "\(sync.2).syncPeriod")
-        minSyncPeriod = try Self.duration(sync.1 ?? "0s", "\(sync.2).minSyncPeriod")
-        guard syncPeriod > .zero else { throw OptionsError(setting: "\(sync.2).syncPeriod", reason: "must be greater than 0") }
-        guard minSyncPeriod <= syncPeriod else {
-            throw OptionsError(setting: "\(sync.2).minSyncPeriod", reason: "must not exceed \(sync.2).syncPeriod")
-        }
+        // kube-proxy validates the iptables pair in every mode, the IPVS pair in IPVS mode; an IPVS
+        // → iptables fallback runs with the iptables pair (docs/iptables-fallback.md).
+        iptablesSyncPeriods = try Self.syncPeriods(t.syncPeriod ?? "30s", t.minSyncPeriod ?? "1s", "iptables")
+        if mode == .ipvs { ipvsSyncPeriods = try Self.syncPeriods(i.syncPeriod ?? "30s", i.minSyncPeriod ?? "0s", "ipvs") }
+        let configured = syncPeriods(for: mode)
+        (syncPeriod, minSyncPeriod) = (configured.sync, configured.min)
         proxy.strictARP = i.strictARP ?? false
         proxy.excludeCIDRs = try Self.cidrs((i.excludeCIDRs ?? []).joined(separator: ","), "ipvs.excludeCIDRs")
         tcpTimeout = try Self.duration(i.tcpTimeout ?? "0s", "ipvs.tcpTimeout")
@@ -34,6 +33,17 @@ extension DaemonOptions {
         proxy.masqueradeBit = try Self.masqueradeBit(t.masqueradeBit ?? 14)
         try adoptLoggingAndLocal(c)
         try adoptHostTuning(c)
+    }
+
+    /// A mode's validated `syncPeriod` / `minSyncPeriod` pair; `section` names it in errors.
+    static func syncPeriods(_ sync: String, _ min: String, _ section: String) throws -> SyncPeriods {
+        let periods = SyncPeriods(sync: try duration(sync, "\(section).syncPeriod"),
+                                  min: try duration(min, "\(section).minSyncPeriod"))
+        guard periods.sync > .zero else { throw OptionsError(setting: "\(section).syncPeriod", reason: "must be greater than 0") }
+        guard periods.min <= periods.sync else {
+            throw OptionsError(setting: "\(section).minSyncPeriod", reason: "must not exceed \(section).syncPeriod")
+        }
+        return periods
     }
 
     mutating func adoptLoggingAndLocal(_ c: KubeProxyConfigurationFile) throws {

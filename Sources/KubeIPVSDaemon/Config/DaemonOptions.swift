@@ -13,8 +13,13 @@ public struct DaemonOptions: Sendable, Equatable {
     public var master: String?
     /// `--manifests DIR|FILE`: the embedded source (no API server).
     public var manifests: String?
+    /// The configured mode's pair (``syncPeriods(for:)`` of ``mode``).
     public var syncPeriod: Duration = .seconds(30)
     public var minSyncPeriod: Duration = .zero
+    /// `iptables.syncPeriod` / `iptables.minSyncPeriod` (kube-proxy's defaults 30s / 1s).
+    public var iptablesSyncPeriods = SyncPeriods(sync: .seconds(30), min: .seconds(1))
+    /// `ipvs.syncPeriod` / `ipvs.minSyncPeriod` (30s / 0s).
+    public var ipvsSyncPeriods = SyncPeriods(sync: .seconds(30), min: .zero)
     public var tcpTimeout: Duration = .zero
     public var tcpFinTimeout: Duration = .zero
     public var udpTimeout: Duration = .zero
@@ -45,6 +50,26 @@ public struct DaemonOptions: Sendable, Equatable {
     public var warnings: [String] = []
 
     public init() {}
+
+    /// How often a mode's proxier reconciles and how close together its syncs may run.
+    public struct SyncPeriods: Sendable, Equatable {
+        /// `syncPeriod`: the periodic sync (a verification in iptables mode).
+        public var sync: Duration
+        /// `minSyncPeriod`: the least time between two syncs.
+        public var min: Duration
+
+        /// A pair.
+        public init(sync: Duration, min: Duration) {
+            self.sync = sync
+            self.min = min
+        }
+    }
+
+    /// The periods of the proxier that runs: the iptables pair in iptables mode, whether asked
+    /// for or fallen back to, the IPVS pair in IPVS mode.
+    public func syncPeriods(for running: ProxyMode) -> SyncPeriods {
+        running == .iptables ? iptablesSyncPeriods : ipvsSyncPeriods
+    }
 }
 
 /// kube-proxy's ways of telling traffic from local pods.

@@ -10,7 +10,6 @@ extension KubeProxyConfigurationFile {
             f[n].map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         }
         mode = f["proxy-mode"] ?? mode
-        let ipvsMode = (mode ?? "").lowercased() != "iptables"
         clientConnection = .init(acceptContentTypes: nil, burst: int("kube-api-burst"), contentType: f["kube-api-content-type"],
                                  kubeconfig: f["kubeconfig"], qps: f["kube-api-qps"].flatMap(Double.init))
         bindAddress = f["bind-address"]
@@ -25,14 +24,15 @@ extension KubeProxyConfigurationFile {
         detectLocal = .init(bridgeInterface: f["pod-bridge-interface"], interfaceNamePrefix: f["pod-interface-name-prefix"])
         oomScoreAdj = int("oom-score-adj")
         configSyncPeriod = dur("config-sync-period")
-        // kube-proxy v1.28 keeps both sync period pairs; each mode reads its own.
+        // kube-proxy v1.28 binds both sync period pairs whatever the mode; each proxier reads its own
+        // (the iptables pair also after a fallback from IPVS).
         iptables = .init(localhostNodePorts: bool("iptables-localhost-nodeports"), masqueradeAll: bool("masquerade-all"),
                          masqueradeBit: int("iptables-masquerade-bit"),
-                         minSyncPeriod: ipvsMode ? nil : dur("iptables-min-sync-period"),
-                         syncPeriod: ipvsMode ? nil : dur("iptables-sync-period"))
-        ipvs = .init(excludeCIDRs: list("ipvs-exclude-cidrs"), minSyncPeriod: ipvsMode ? dur("ipvs-min-sync-period") : nil,
+                         minSyncPeriod: dur("iptables-min-sync-period"),
+                         syncPeriod: dur("iptables-sync-period"))
+        ipvs = .init(excludeCIDRs: list("ipvs-exclude-cidrs"), minSyncPeriod: dur("ipvs-min-sync-period"),
                      scheduler: f["ipvs-scheduler"], strictARP: bool("ipvs-strict-arp"),
-                     syncPeriod: ipvsMode ? dur("ipvs-sync-period") : nil, tcpFinTimeout: dur("ipvs-tcpfin-timeout"),
+                     syncPeriod: dur("ipvs-sync-period"), tcpFinTimeout: dur("ipvs-tcpfin-timeout"),
                      tcpTimeout: dur("ipvs-tcp-timeout"), udpTimeout: dur("ipvs-udp-timeout"))
         conntrack = .init(maxPerCore: int("conntrack-max-per-core"), min: int("conntrack-min"),
                           tcpBeLiberal: bool("conntrack-tcp-be-liberal"),

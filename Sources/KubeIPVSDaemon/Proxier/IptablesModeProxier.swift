@@ -18,7 +18,9 @@ public actor IptablesModeProxier: Proxier {
 
     public func sync(_ request: SyncRequest) async -> SyncOutcome {
         await proxier.setNode(request.node)
-        if request.isFull { await proxier.requestFullSync() }
+        // The first sync writes everything; a periodic one writes the changes, then verifies the
+        // tables and rewrites them only if they drifted (docs/iptables-fallback.md).
+        if request.changed == nil { await proxier.requestFullSync() }
         let objects = request.store.objects()
         let snapshot = ProxySnapshot.build(services: objects.services, slices: objects.slices, node: request.node)
         let checks = Self.healthChecks(snapshot)
@@ -26,7 +28,8 @@ public actor IptablesModeProxier: Proxier {
         var outcome: SyncOutcome
         do {
             // The hint lets the proxier render and compare only the changed services (nil: all).
-            let report = try await proxier.sync(snapshot, changed: request.isFull ? nil : request.changed)
+            let report = try await proxier.sync(snapshot, changed: request.changed,
+                                                verify: request.reconcileKernel && request.changed != nil)
             for failure in report.conntrackFailures {
                 logger.warning("conntrack cleanup failed", metadata: ["error": "\(failure)"])
             }

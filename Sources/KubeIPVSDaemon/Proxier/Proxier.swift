@@ -6,8 +6,9 @@ import KubeIPVSCore
 public struct SyncRequest: Sendable {
     public var store: ObjectStore
     public var changed: Set<ServiceName>?
-    /// A periodic full reconcile (`--ipvs-sync-period`): re-read the kernel and repair drift, even
-    /// though only `changed` need re-planning.
+    /// A periodic full reconcile (the running mode's `syncPeriod`): re-read the kernel and repair
+    /// drift, even though only `changed` need re-planning (in iptables mode: verify, write only on
+    /// drift; docs/iptables-fallback.md).
     public var reconcileKernel: Bool
     public var node: NodeContext
     public var now: Duration
