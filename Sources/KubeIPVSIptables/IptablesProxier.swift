@@ -47,8 +47,8 @@ public actor IptablesProxier {
     let logger: Logger
     private var applied: [IPFamily: IptablesRuleset] = [:]
     private var appliedTopLevel: [IPFamily: IptablesRuleset.TopLevelChains] = [:]
-    private var caches: [IPFamily: IptablesRenderCache] = [:]
-    private var needFullSync: Set<IPFamily>
+    var caches: [IPFamily: IptablesRenderCache] = [:]
+    var needFullSync: Set<IPFamily>
     /// What was last synced successfully (for stale conntrack entries).
     private var lastSnapshot: ProxySnapshot?
     /// Services changed since `lastSnapshot`; nil: any.

@@ -54,7 +54,8 @@ public enum DaemonBootstrap {
                 (try? await links.localAddresses(excluding: dummy)) ?? []
             }),
             minSyncPeriod: options.minSyncPeriod, syncPeriod: options.syncPeriod, metrics: metrics,
-            health: health, healthChecks: checks, logger: logger, executor: kernelThread)
+            health: health, healthChecks: checks, logger: logger, executor: kernelThread,
+            detectLocalNodeCIDR: options.detectLocalMode == .nodeCIDR)
         logger.info("kube-ipvs starting", metadata: [
             "mode": "\(mode.rawValue)", "node": "\(nodeName)", "source": "\(source.name)",
             "scheduler": "\(options.proxy.scheduler)",
