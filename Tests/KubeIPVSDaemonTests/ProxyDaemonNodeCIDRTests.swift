@@ -66,6 +66,22 @@ import Testing
         #expect(lines.value.withLock { $0.filter { $0 == message }.count } == 1)
     }
 
+    /// The IPVS proxier rewrites its companion rules with the Node's pod CIDRs on the next sync.
+    @Test func ipvsProxierTakesTheNodeCIDRDetector() async throws {
+        var f = try ProxierFixture()
+        _ = await f.sync()
+        let rule = { (source: String) in
+            "-A KUBE-SERVICES -m comment --comment \"Kubernetes service cluster ip + port for masquerade purpose\" "
+                + "-m set --match-set KUBE-CLUSTER-IP dst,dst ! -s \(source) -j KUBE-MARK-MASQ"
+        }
+        #expect(await f.rules.last[.v4]?.contains(rule("10.244.0.0/16")) == true)
+        await f.proxier.setLocalDetector(.nodeCIDR([CIDR("10.244.7.0/24")!, CIDR("fd00:244:7::/64")!]))
+        let outcome = await f.sync()
+        #expect(outcome.success)
+        let v4 = try #require(await f.rules.last[.v4])
+        #expect(v4.contains(rule("10.244.7.0/24")) && !v4.contains("10.244.0.0/16"), "\(v4)")
+    }
+
     @Test func startUpWaitFollowsKubeProxy() {
         let w = NodePodCIDRWatch.self
         #expect(w.startUp(node: nil, waited: .seconds(10)) == .waiting(beingDeleted: false))

@@ -79,8 +79,3 @@ public protocol Proxier: Actor {
     /// CIDRs, docs/local-traffic-detection.md); the rules that use it are rewritten by the next sync.
     func setLocalDetector(_ detector: LocalTrafficDetector) async
 }
-
-extension Proxier {
-    /// A proxier that writes no rule using a detector (test doubles) ignores it.
-    public func setLocalDetector(_ detector: LocalTrafficDetector) async {}
-}
