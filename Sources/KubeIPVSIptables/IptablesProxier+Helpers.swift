@@ -31,6 +31,6 @@ extension IptablesProxier {
         guard detector != renderer.configuration.localDetector else { return }
         renderer.configuration.localDetector = detector
         caches = [:]
-        needFullSync = Set(IPFamily.allFamilies)
+        requestFullSync()
     }
 }

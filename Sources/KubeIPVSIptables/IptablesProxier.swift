@@ -48,7 +48,7 @@ public actor IptablesProxier {
     private var applied: [IPFamily: IptablesRuleset] = [:]
     private var appliedTopLevel: [IPFamily: IptablesRuleset.TopLevelChains] = [:]
     var caches: [IPFamily: IptablesRenderCache] = [:]
-    var needFullSync: Set<IPFamily>
+    private var needFullSync: Set<IPFamily>
     /// What was last synced successfully (for stale conntrack entries).
     private var lastSnapshot: ProxySnapshot?
     /// Services changed since `lastSnapshot`; nil: any.
