@@ -23,3 +23,14 @@ extension IptablesProxier {
         }
     }
 }
+
+extension IptablesProxier {
+    /// Replaces the local-traffic detector (the Node's pod CIDRs arrived, `--detect-local-mode
+    /// NodeCIDR`): every cached service chain is rendered again and the next sync is full.
+    public func setLocalDetector(_ detector: LocalTrafficDetector) {
+        guard detector != renderer.configuration.localDetector else { return }
+        renderer.configuration.localDetector = detector
+        caches = [:]
+        requestFullSync()
+    }
+}

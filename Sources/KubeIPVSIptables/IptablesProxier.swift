@@ -21,7 +21,7 @@ public actor IptablesProxier {
     let logger: Logger
     private var applied: [IPFamily: IptablesRuleset] = [:]
     private var appliedTopLevel: [IPFamily: IptablesRuleset.TopLevelChains] = [:]
-    private var caches: [IPFamily: IptablesRenderCache] = [:]
+    var caches: [IPFamily: IptablesRenderCache] = [:]
     var needFullSync: Set<IPFamily>
     /// Per family, what the periodic verification has proven the kernel holds.
     var driftChecks: [IPFamily: IptablesDriftCheck] = [:]

@@ -13,9 +13,29 @@ import Testing
         (.bridgeInterface("cbr0"), "-i cbr0", "! -i cbr0"),
         (.interfaceNamePrefix("veth"), "-i veth+", "! -i veth+"),
         (.nodeCIDR([F.cidr("fd00:244:7::/64")]), nil, nil),  // no IPv4 pod CIDR: no-op in IPv4
+        (.nodeCIDR([]), nil, nil),                             // no pod CIDR at all
         (.bridgeInterface("cbr0 -j ACCEPT"), nil, nil),       // never spliced into rule text
         (.interfaceNamePrefix(""), nil, nil),
     ]
+
+    @Test func nodeCIDRMatchesPerFamily() {
+        let detector = LocalTrafficDetector.nodeCIDR([F.cidr("10.244.7.0/24"), F.cidr("fd00:244:7::/64")])
+        #expect(detector.match(family: .v6, clusterCIDRs: [F.cidr("fd00:244::/48")])
+                == LocalTrafficMatch(ifLocal: "-s fd00:244:7::/64", ifNotLocal: "! -s fd00:244:7::/64"))
+        #expect(detector.match(family: .v4, clusterCIDRs: [])
+                == LocalTrafficMatch(ifLocal: "-s 10.244.7.0/24", ifNotLocal: "! -s 10.244.7.0/24"))
+    }
+
+    @Test func nodeEligibility() throws {
+        let json = #"{"metadata":{"name":"n","deletionTimestamp":"2026-12-07T22:00:00Z"},"spec":{"taints":[{"key":"ToBeDeletedByClusterAutoscaler","value":"1733600000","effect":"NoSchedule"}]}}"#
+        let node = try JSONDecoder().decode(KubeNode.self, from: Data(json.utf8))
+        #expect(node.isBeingDeleted && !node.isEligibleForTraffic)
+        var tainted = node
+        tainted.metadata.deletionTimestamp = nil
+        #expect(!tainted.isBeingDeleted && !tainted.isEligibleForTraffic)
+        tainted.spec.taints = [.init(key: "node.kubernetes.io/unschedulable"), .init(key: "ToBeDeletedByClusterAutoscaler2")]
+        #expect(tainted.isEligibleForTraffic)
+    }
 
     static func configuration(_ mode: LocalTrafficDetector) -> ProxyConfiguration {
         ProxyConfiguration(clusterCIDRs: [F.cidr("10.244.0.0/16")], localDetector: mode)
@@ -57,11 +77,21 @@ import Testing
     }
 
     @Test func nodePodCIDRsDecodeOnePerFamily() throws {
-        let json = #"{"metadata":{"name":"node1"},"spec":{"podCIDRs":["10.244.7.0/24","fd00:244:7::/64"]}}"#
+        let json = #"{"metadata":{"name":"node1"},"spec":{"podCIDR":"10.244.7.0/24","podCIDRs":["10.244.7.0/24","fd00:244:7::/64"]}}"#
         let node = try JSONDecoder().decode(KubeNode.self, from: Data(json.utf8))
         #expect(node.podCIDRs == [F.cidr("10.244.7.0/24"), F.cidr("fd00:244:7::/64")])
-        let odd = KubeNode(metadata: KubeObjectMeta(name: "n"), spec: .init(podCIDRs: ["nonsense", "10.1.0.0/24", "10.2.0.0/24"]))
-        #expect(odd.podCIDRs == [F.cidr("10.1.0.0/24")])
+        #expect(node.declaredPodCIDRs == ["10.244.7.0/24", "fd00:244:7::/64"])
+        // kube-proxy's MapCIDRsByIPFamily: trimmed, malformed ones skipped (and reported by field), the
+        // first valid one of each family kept, host bits cleared.
+        let odd = KubeNode(metadata: KubeObjectMeta(name: "n"),
+                           spec: .init(podCIDRs: ["nonsense", "", " 10.1.0.9/24 ", "10.2.0.0/24", "fd00::/64", "-s 0/0"]))
+        let selection = odd.podCIDRSelection
+        #expect(selection.cidrs == [F.cidr("10.1.0.0/24"), F.cidr("fd00::/64")])
+        #expect(selection.invalid.map { "\($0.field)=\($0.value)" } == ["spec.podCIDRs[0]=nonsense", "spec.podCIDRs[5]=-s 0/0"])
+        // spec.podCIDR alone (older writers) is read when spec.podCIDRs is empty.
+        let legacy = KubeNode(metadata: KubeObjectMeta(name: "n"), spec: .init(podCIDR: "10.3.0.0/24x"))
+        #expect(legacy.podCIDRs.isEmpty && legacy.podCIDRSelection.invalid.map(\.field) == ["spec.podCIDR"])
+        #expect(KubeNode(metadata: KubeObjectMeta(name: "n"), spec: .init(podCIDR: "10.3.0.0/24")).podCIDRs == [F.cidr("10.3.0.0/24")])
         #expect(LocalTrafficDetector.isUsableInterfaceName("eth0.100") && !LocalTrafficDetector.isUsableInterfaceName("a/b"))
         #expect(!LocalTrafficDetector.isUsableInterfaceName(String(repeating: "x", count: 16)))
     }

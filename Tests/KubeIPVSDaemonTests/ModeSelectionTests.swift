@@ -65,7 +65,10 @@ import Testing
         #expect(!h.isHealthy(at: start + 161))          // a change waited too long
         h.updated(at: start + 162)
         #expect(h.isHealthy(at: start + 163))
-        #expect(h.body(at: start + 163).contains("\"lastUpdated\": \"1970-01-01T00:19:22"))
+        // Healthy: lastUpdated is the current time, as kube-proxy reports it.
+        #expect(h.healthz(at: start + 163).body.contains("\"lastUpdated\": \"1970-01-01T00:19:23"))
+        h.queued(at: start + 163)
+        #expect(h.healthz(at: start + 224).body.contains("\"lastUpdated\": \"1970-01-01T00:19:22"), "unhealthy: the last sync")
     }
 
     @Test func healthCheckNodePortAnswersByLocalEndpoints() {

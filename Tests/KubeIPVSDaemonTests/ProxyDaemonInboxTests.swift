@@ -25,6 +25,7 @@ import Testing
             return SyncOutcome(success: true, full: request.isFull)
         }
 
+        func setLocalDetector(_ detector: LocalTrafficDetector) async {}
         func cleanup() async throws {}
     }
 

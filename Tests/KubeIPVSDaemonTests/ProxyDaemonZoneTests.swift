@@ -15,6 +15,7 @@ import Testing
             requests.withLock { $0.append((request.changed, request.node.zone)) }
             return SyncOutcome(success: true, full: request.isFull)
         }
+        func setLocalDetector(_ detector: LocalTrafficDetector) async {}
         func cleanup() async throws {}
     }
 

@@ -73,14 +73,30 @@ final class DaemonHarness {
     /// /healthz answers 200.
     @discardableResult
     func start() throws -> LabProcess {
-        starts += 1
-        let process = try lab.start(net.node, [try Self.binary("kube-ipvs")] + flags, log: "kube-ipvs-\(starts).log")
-        daemon = process
+        let process = try launch()
         try waitForSync(after: 0, seconds: 30) { true }
         try lab.waitFor("/healthz to answer 200", seconds: 10) {
             try lab.run(net.node, ["curl", "-fsS", "-m", "2", "\(Self.healthzURL)/healthz"]).status == 0
         }
         return process
+    }
+
+    /// Starts the daemon (a fresh log per start) without waiting for anything.
+    @discardableResult
+    func launch() throws -> LabProcess {
+        starts += 1
+        let process = try lab.start(net.node, [try Self.binary("kube-ipvs")] + flags, log: "kube-ipvs-\(starts).log")
+        daemon = process
+        return process
+    }
+
+    /// `GET path` on the healthz server: the status code, the header lines, the body.
+    func healthz(_ path: String) throws -> (status: Int, headers: [String], body: String) {
+        let out = try lab.must(net.node, ["curl", "-sS", "-i", "-m", "5", Self.healthzURL + path])
+        let parts = out.components(separatedBy: "\r\n\r\n")
+        let head = parts[0].components(separatedBy: "\r\n")
+        let status = head.first.flatMap { $0.split(separator: " ").dropFirst().first.flatMap { Int($0) } } ?? 0
+        return (status, Array(head.dropFirst()), parts.dropFirst().joined(separator: "\r\n\r\n"))
     }
 
     /// The current daemon's log.

@@ -117,4 +117,29 @@ struct IptablesIncrementalTests {
         #expect(saved.contains(":OTHER - [0:0]") && saved.contains("-A OTHER -s 198.51.100.0/24 -j RETURN")
                 && saved.contains("-A OTHER-ENTRY -j OTHER"))
     }
+
+    /// `--detect-local-mode NodeCIDR`: a detector taken after syncs (the cache holds every chain) makes
+    /// the next sync full, and the tables then equal a fresh write with the Node's pod CIDRs in them.
+    @Test("a new local-traffic detector rewrites every service", arguments: IptablesLab.backends)
+    func localDetectorChange(backend: IptablesBackend) async throws {
+        let lab = try NetnsLab()
+        defer { lab.destroy() }
+        let ns = try lab.addNamespace("node")
+        let proxier = L.proxier(lab, ns, backend: backend, node: Self.node)
+        let state = IptablesApplyTests.snapshot()
+        try await proxier.sync(state)
+        let detector = LocalTrafficDetector.nodeCIDR([CIDR("10.244.7.0/24")!, CIDR("fd00:244:7::/64")!])
+        await proxier.setLocalDetector(detector)
+        let report = try await proxier.sync(state, changed: [])
+        #expect(report.fullSyncs == [.v4, .v6], "\(report.fullSyncs)")
+        var configuration = L.configuration
+        configuration.localDetector = detector
+        for family in IPFamily.allFamilies {
+            let ruleset = IptablesModeRenderer(configuration: configuration).render(state, node: Self.node, family: family)
+            L.expectApplied(ruleset, saved: try L.save(lab, ns, backend, family))
+        }
+        let v4 = try L.save(lab, ns, backend, .v4)
+        #expect(v4.contains("! -s 10.244.7.0/24") && !v4.contains("10.244.0.0/16"))
+        #expect(try L.save(lab, ns, backend, .v6).contains("! -s fd00:244:7::/64"))
+    }
 }

@@ -16,31 +16,48 @@ public struct KubeNode: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey { case metadata, spec, status }
 
-    /// `spec`: only `podCIDRs` (`--detect-local-mode NodeCIDR`).
+    /// `spec`: the pod CIDRs (`--detect-local-mode NodeCIDR`) and the taint keys (`/healthz` node
+    /// eligibility); docs/local-traffic-detection.md, docs/routing-decisions.md.
     public struct Spec: Codable, Hashable, Sendable {
         /// The API's `podCIDRs` field.
         public var podCIDRs: [String]
+        /// The API's `podCIDR` field (the first of `podCIDRs`; read only when `podCIDRs` is empty).
+        public var podCIDR: String
+        /// The API's `taints` field (only `key` is kept).
+        public var taints: [Taint]
 
         /// Creates a value from its parts.
-        public init(podCIDRs: [String] = []) { self.podCIDRs = podCIDRs }
+        public init(podCIDRs: [String] = [], podCIDR: String = "", taints: [Taint] = []) {
+            self.podCIDRs = podCIDRs
+            self.podCIDR = podCIDR
+            self.taints = taints
+        }
 
-        enum CodingKeys: String, CodingKey { case podCIDRs }
+        enum CodingKeys: String, CodingKey { case podCIDRs, podCIDR, taints }
 
         /// Decodes leniently: absent or null fields take their defaults, unknown ones are ignored.
         public init(from decoder: any Decoder) throws {
-            podCIDRs = try decoder.container(keyedBy: CodingKeys.self).value(.podCIDRs, default: [])
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            podCIDRs = try c.value(.podCIDRs, default: [])
+            podCIDR = try c.value(.podCIDR, default: "")
+            taints = try c.value(.taints, default: [])
         }
     }
 
-    /// The parseable `spec.podCIDRs`, at most one per family (the first), as kube-proxy's NodeCIDR
-    /// detector reads them; anything else in the list is ignored.
-    public var podCIDRs: [CIDR] {
-        var out: [CIDR] = []
-        for text in spec.podCIDRs.prefix(2) {
-            guard let cidr = CIDR(text), !out.contains(where: { $0.family == cidr.family }) else { continue }
-            out.append(cidr)
+    /// `spec.taints[]`: only the key is read.
+    public struct Taint: Codable, Hashable, Sendable {
+        /// The API's `key` field.
+        public var key: String
+
+        /// Creates a value from its parts.
+        public init(key: String) { self.key = key }
+
+        enum CodingKeys: String, CodingKey { case key }
+
+        /// Decodes leniently: an absent or null key is "".
+        public init(from decoder: any Decoder) throws {
+            key = try decoder.container(keyedBy: CodingKeys.self).value(.key, default: "")
         }
-        return out
     }
 
     /// Decodes leniently: absent or null fields take their defaults, unknown ones are ignored.

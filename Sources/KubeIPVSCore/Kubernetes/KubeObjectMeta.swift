@@ -14,20 +14,24 @@ public struct KubeObjectMeta: Codable, Hashable, Sendable {
     /// The `endpoints.kubernetes.io/last-change-trigger-time` annotation (RFC 3339), the only annotation
     /// kept: kubeproxy_network_programming_duration_seconds is measured from it (docs/metrics.md).
     public var lastChangeTriggerTime: String?
+    /// The API's `deletionTimestamp` field (RFC 3339): set once the object is being deleted; read for
+    /// the Node (docs/routing-decisions.md, "/healthz and nodeEligible").
+    public var deletionTimestamp: String?
 
     /// Creates a value from its parts.
     public init(name: String = "", namespace: String = "", labels: [String: String] = [:],
-                resourceVersion: String = "", uid: String = "", lastChangeTriggerTime: String? = nil) {
+                resourceVersion: String = "", uid: String = "", lastChangeTriggerTime: String? = nil, deletionTimestamp: String? = nil) {
         self.name = name
         self.namespace = namespace
         self.labels = labels
         self.resourceVersion = resourceVersion
         self.uid = uid
         self.lastChangeTriggerTime = lastChangeTriggerTime
+        self.deletionTimestamp = deletionTimestamp
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, namespace, labels, resourceVersion, uid, annotations
+        case name, namespace, labels, resourceVersion, uid, annotations, deletionTimestamp
     }
 
     /// The annotation the EndpointSlice controller sets to the time of the change a slice reflects.
@@ -43,6 +47,7 @@ public struct KubeObjectMeta: Codable, Hashable, Sendable {
         uid = try c.value(.uid, default: "")
         let annotations = try c.value(.annotations, default: [String: String]())
         lastChangeTriggerTime = annotations[Self.lastChangeTriggerTimeAnnotation]
+        deletionTimestamp = try c.decodeIfPresent(String.self, forKey: .deletionTimestamp)
     }
 
     /// Encodes the kept fields (the trigger time back as its annotation).
@@ -56,6 +61,7 @@ public struct KubeObjectMeta: Codable, Hashable, Sendable {
         if let lastChangeTriggerTime {
             try c.encode([Self.lastChangeTriggerTimeAnnotation: lastChangeTriggerTime], forKey: .annotations)
         }
+        try c.encodeIfPresent(deletionTimestamp, forKey: .deletionTimestamp)
     }
 
     /// `namespace/name`, with an empty namespace read as `default`.

@@ -56,7 +56,8 @@ public enum DaemonBootstrap {
                 (try? await links.localAddresses(excluding: dummy)) ?? []
             }),
             minSyncPeriod: periods.min, syncPeriod: periods.sync, metrics: metrics,
-            health: health, healthChecks: checks, logger: logger, executor: kernelThread)
+            health: health, healthChecks: checks, logger: logger, executor: kernelThread,
+            detectLocalNodeCIDR: options.detectLocalMode == .nodeCIDR)
         logger.info("kube-ipvs starting", metadata: [
             "mode": "\(mode.rawValue)", "node": "\(nodeName)", "source": "\(source.name)",
             "scheduler": "\(options.proxy.scheduler)",

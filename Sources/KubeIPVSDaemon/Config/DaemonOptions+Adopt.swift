@@ -71,10 +71,6 @@ extension DaemonOptions {
             throw OptionsError(setting: "detectLocal.interfaceNamePrefix", reason: "required with detectLocalMode InterfaceNamePrefix")
         }
         proxy.localDetector = localDetector()
-        if detectLocalMode == .nodeCIDR {
-            warnings.append("detectLocalMode NodeCIDR: the Node's podCIDRs are not read yet, so local traffic is not "
-                            + "told apart (the rules that need it are left out, as kube-proxy's no-op detector)")
-        }
     }
 
     /// The planners' detector for `detectLocalMode` (docs/local-traffic-detection.md).
@@ -83,7 +79,7 @@ extension DaemonOptions {
         case .clusterCIDR: return .clusterCIDR
         case .bridgeInterface: return .bridgeInterface(podBridgeInterface ?? "")
         case .interfaceNamePrefix: return .interfaceNamePrefix(podInterfaceNamePrefix ?? "")
-        // The Node's podCIDRs are not read at start yet: kube-proxy's no-op detector until they are.
+        // The Node's pod CIDRs replace this before the first sync, which waits for them (ProxyDaemon).
         case .nodeCIDR: return .nodeCIDR([])
         }
     }

@@ -4,13 +4,18 @@ import Logging
 
 /// Builds the daemon's HTTP applications: healthz (kube-proxy semantics) and Prometheus metrics.
 public enum StatusServers {
-    /// `/healthz` (200 healthy / 503 not), `/livez` (200 while the process serves).
+    /// `/healthz` (200 when healthy and the node is eligible, else 503) and `/livez` (200 when healthy,
+    /// else 503), as kube-proxy's proxier health server answers them (docs/routing-decisions.md).
     public static func healthz(address: BindAddress, health: HealthState, logger: Logger) -> some ApplicationProtocol {
         let router = Router()
         router.get("healthz") { _, _ -> Response in
-            json(health.isHealthy() ? .ok : .serviceUnavailable, health.body())
+            let (ok, body) = health.healthz()
+            return json(ok ? .ok : .serviceUnavailable, body, nosniff: true)
         }
-        router.get("livez") { _, _ -> Response in json(.ok, health.body()) }
+        router.get("livez") { _, _ -> Response in
+            let (ok, body) = health.livez()
+            return json(ok ? .ok : .serviceUnavailable, body, nosniff: true)
+        }
         return Application(router: router, configuration: .init(address: .hostname(address.host, port: address.port)),
                            logger: logger)
     }
@@ -29,9 +34,10 @@ public enum StatusServers {
                            logger: logger)
     }
 
-    static func json(_ status: HTTPResponse.Status, _ body: String) -> Response {
+    static func json(_ status: HTTPResponse.Status, _ body: String, nosniff: Bool = false) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
+        if nosniff { headers[HTTPFields.Element.Name("X-Content-Type-Options")!] = "nosniff" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 

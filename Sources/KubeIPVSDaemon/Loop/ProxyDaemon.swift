@@ -41,6 +41,13 @@ public actor ProxyDaemon {
     /// Why each service's topology hints are ignored, as last logged (see `logIgnoredHints`).
     var hintsIgnoredLogged: [ServiceName: TopologyDecision.Ignored] = [:]
     var sourceRejections: [Rejection] = []
+    /// `--detect-local-mode NodeCIDR`: the start-up wait for the Node's pod CIDRs and the watch for
+    /// their change; nil in the other modes.
+    var podCIDRWatch: NodePodCIDRWatch?
+    /// The last message logged while waiting for pod CIDRs.
+    var podCIDRWaitLogged: String?
+    /// Set when the daemon must stop (the Node's pod CIDRs changed): `run()` throws it.
+    var stopError: DaemonStopped?
     var synced = false
     var programmingLatency = NetworkProgrammingLatency(trackerStart: Date())
     var lastAddressPoll: ContinuousClock.Instant?
@@ -62,7 +69,7 @@ public actor ProxyDaemon {
     public init(source: any ObjectSource, proxier: any Proxier, node: NodeFacts, minSyncPeriod: Duration,
                 syncPeriod: Duration, metrics: DaemonMetrics, health: HealthState,
                 healthChecks: HealthCheckNodePorts? = nil, logger: Logger,
-                executor: NamespaceThreadExecutor? = nil) throws {
+                executor: NamespaceThreadExecutor? = nil, detectLocalNodeCIDR: Bool = false) throws {
         self.executor = try executor ?? NamespaceThreadExecutor(name: "kipvs-loop")
         self.source = source
         self.proxier = proxier
@@ -74,10 +81,12 @@ public actor ProxyDaemon {
         self.scheduler = SyncScheduler(minInterval: minSyncPeriod, maxInterval: syncPeriod)
         self.node = NodeContext(name: node.name)
         self.epoch = clock.now
+        self.podCIDRWatch = detectLocalNodeCIDR ? NodePodCIDRWatch() : nil
     }
 
     /// Runs the source and the sync loop until cancelled (or, with `once`, until one full sync is done;
-    /// then returns that sync's outcome).
+    /// then returns that sync's outcome). With `detectLocalNodeCIDR`, the first sync waits for the
+    /// Node's pod CIDRs, and a change of them ends the loop by throwing ``DaemonStopped``.
     @discardableResult
     public func run(once: Bool = false) async throws -> SyncOutcome? {
         let source = self.source
@@ -92,7 +101,9 @@ public actor ProxyDaemon {
         defer { sourceTask.cancel() }
         while !Task.isCancelled {
             applyQueuedEvents()
-            if !synced {
+            if let stopError { throw stopError }
+            let ready = synced ? try await podCIDRsReady() : false
+            if !ready {
                 await wake.wait(until: clock.now + .seconds(1))
                 continue
             }
@@ -152,6 +163,8 @@ public actor ProxyDaemon {
         case .node(let n):
             guard n.metadata.name == nodeFacts.name, n != nodeObject else { return }
             nodeObject = n
+            health.syncNode(n)
+            checkPodCIDRs(n)
             adoptZone(of: n)
             scheduler.request()
         case .sourceRejections(let r):

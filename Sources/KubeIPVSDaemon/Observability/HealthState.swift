@@ -1,4 +1,5 @@
 import Foundation
+import KubeIPVSCore
 import Synchronization
 
 /// kube-proxy's healthz semantics: healthy while no change has waited longer than
@@ -9,6 +10,8 @@ public final class HealthState: Sendable {
         var oldestPendingQueued: Date?
         var started: Date
         var sourcesBusySince: [String: Date] = [:]
+        /// kube-proxy's `nodeEligible`: true until a Node event says otherwise.
+        var nodeEligible = true
     }
 
     public let timeout: TimeInterval
@@ -51,11 +54,36 @@ public final class HealthState: Sendable {
         }
     }
 
-    /// kube-proxy's healthz body: `{"lastUpdated": "...", "currentTime": "..."}`.
-    public func body(at now: Date = Date()) -> String {
+    /// Takes this node's Node object: it is eligible unless being deleted or tainted
+    /// `ToBeDeletedByClusterAutoscaler` (kube-proxy's `SyncNode`; docs/routing-decisions.md).
+    public func syncNode(_ node: KubeNode) {
+        state.withLock { $0.nodeEligible = node.isEligibleForTraffic }
+    }
+
+    /// Whether the last Node event left this node eligible for load-balancer traffic.
+    public var nodeEligible: Bool { state.withLock { $0.nodeEligible } }
+
+    /// `/healthz`: 200 when the proxy is healthy and the node eligible, else 503; body
+    /// `{"lastUpdated": "...","currentTime": "...", "nodeEligible": true}`.
+    public func healthz(at now: Date = Date()) -> (ok: Bool, body: String) {
+        let eligible = nodeEligible
+        let ok = isHealthy(at: now) && eligible
+        return (ok, "\(times(ok: ok, at: now)), \"nodeEligible\": \(eligible)}")
+    }
+
+    /// `/livez`: 200 when the proxy is healthy (the Node is not read); body
+    /// `{"lastUpdated": "...","currentTime": "..."}`.
+    public func livez(at now: Date = Date()) -> (ok: Bool, body: String) {
+        let ok = isHealthy(at: now)
+        return (ok, times(ok: ok, at: now) + "}")
+    }
+
+    /// The body's opening: kube-proxy reports `lastUpdated` as the current time while healthy (its
+    /// older releases' meaning, "recent"), else the last successful sync ("" before the first).
+    private func times(ok: Bool, at now: Date) -> String {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let last = state.withLock { $0.lastUpdated }
-        return "{\"lastUpdated\": \"\(last.map { f.string(from: $0) } ?? "")\",\"currentTime\": \"\(f.string(from: now))\"}"
+        let last: Date? = ok ? now : state.withLock { $0.lastUpdated }
+        return "{\"lastUpdated\": \"\(last.map { f.string(from: $0) } ?? "")\",\"currentTime\": \"\(f.string(from: now))\""
     }
 }

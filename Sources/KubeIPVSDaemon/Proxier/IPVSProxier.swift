@@ -30,7 +30,8 @@ public actor IPVSProxier: Proxier {
 
     public nonisolated let mode = ProxyMode.ipvs
     let kernel: Kernel
-    let config: ProxyConfiguration
+    /// Fixed at construction but for the local-traffic detector (``setLocalDetector(_:)``).
+    var config: ProxyConfiguration
     let logger: Logger
 
     var desired = IPVSDesiredState()
@@ -153,5 +154,15 @@ public actor IPVSProxier: Proxier {
         outcome.restoreFailures = restoreFailures
         restoreFailures = 0
         return outcome
+    }
+}
+
+extension IPVSProxier {
+    /// Takes the run-time local-traffic detector (`NodeCIDR`); the next sync is full, so the companion
+    /// rules are rewritten with it.
+    public func setLocalDetector(_ detector: LocalTrafficDetector) {
+        guard detector != config.localDetector else { return }
+        config.localDetector = detector
+        needsFullSync = true
     }
 }

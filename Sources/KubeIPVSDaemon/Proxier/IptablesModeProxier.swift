@@ -16,6 +16,11 @@ public actor IptablesModeProxier: Proxier {
         self.logger = logger
     }
 
+    /// Passes the run-time local-traffic detector (`NodeCIDR`) to the iptables proxier.
+    public func setLocalDetector(_ detector: LocalTrafficDetector) async {
+        await proxier.setLocalDetector(detector)
+    }
+
     public func sync(_ request: SyncRequest) async -> SyncOutcome {
         await proxier.setNode(request.node)
         // The first sync writes everything; a periodic one writes the changes, then verifies the

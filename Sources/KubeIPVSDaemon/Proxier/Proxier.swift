@@ -76,4 +76,7 @@ public protocol Proxier: Actor {
     func sync(_ request: SyncRequest) async -> SyncOutcome
     /// Removes everything this mode owns (`--cleanup`, or switching modes).
     func cleanup() async throws
+    /// Takes the local-traffic detector the daemon resolved at run time (`NodeCIDR`: the Node's pod
+    /// CIDRs, docs/local-traffic-detection.md); the rules that use it are rewritten by the next sync.
+    func setLocalDetector(_ detector: LocalTrafficDetector) async
 }
