@@ -14,20 +14,25 @@ public struct KubeObjectMeta: Codable, Hashable, Sendable {
     /// The `endpoints.kubernetes.io/last-change-trigger-time` annotation (RFC 3339), the only annotation
     /// kept: kubeproxy_network_programming_duration_seconds is measured from it (docs/metrics.md).
     public var lastChangeTriggerTime: String?
+    /// The API's `creationTimestamp` field, as sent (RFC 3339; the normalizers validate it). The newest
+    /// Services are the ones refused when a cluster-wide cap is reached (docs/bounds.md).
+    public var creationTimestamp: String?
 
     /// Creates a value from its parts.
     public init(name: String = "", namespace: String = "", labels: [String: String] = [:],
-                resourceVersion: String = "", uid: String = "", lastChangeTriggerTime: String? = nil) {
+                resourceVersion: String = "", uid: String = "", lastChangeTriggerTime: String? = nil,
+                creationTimestamp: String? = nil) {
         self.name = name
         self.namespace = namespace
         self.labels = labels
         self.resourceVersion = resourceVersion
         self.uid = uid
         self.lastChangeTriggerTime = lastChangeTriggerTime
+        self.creationTimestamp = creationTimestamp
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, namespace, labels, resourceVersion, uid, annotations
+        case name, namespace, labels, resourceVersion, uid, annotations, creationTimestamp
     }
 
     /// The annotation the EndpointSlice controller sets to the time of the change a slice reflects.
@@ -43,6 +48,7 @@ public struct KubeObjectMeta: Codable, Hashable, Sendable {
         uid = try c.value(.uid, default: "")
         let annotations = try c.value(.annotations, default: [String: String]())
         lastChangeTriggerTime = annotations[Self.lastChangeTriggerTimeAnnotation]
+        creationTimestamp = try c.value(.creationTimestamp, default: nil as String?)
     }
 
     /// Encodes the kept fields (the trigger time back as its annotation).
@@ -53,6 +59,7 @@ public struct KubeObjectMeta: Codable, Hashable, Sendable {
         try c.encode(labels, forKey: .labels)
         try c.encode(resourceVersion, forKey: .resourceVersion)
         try c.encode(uid, forKey: .uid)
+        try c.encodeIfPresent(creationTimestamp, forKey: .creationTimestamp)
         if let lastChangeTriggerTime {
             try c.encode([Self.lastChangeTriggerTimeAnnotation: lastChangeTriggerTime], forKey: .annotations)
         }

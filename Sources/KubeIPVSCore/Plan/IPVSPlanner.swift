@@ -19,18 +19,36 @@
 /// - a virtual server claimed by two service ports goes to one of them deterministically, with a
 ///   rejection for the other (kube-proxy's last writer won, in map order).
 public enum IPVSPlanner {
-    /// The whole plan: `merge` of `planPort` for every service port of the snapshot.
-    public static func plan(_ snapshot: ProxySnapshot, node: NodeContext, config: ProxyConfiguration) -> IPVSPlan {
+    /// The whole plan: `merge` of `planPort` for every service port of the snapshot, within `caps`
+    /// (when the totals would exceed one, the newest Services are refused: `ClusterCaps.refused`).
+    public static func plan(_ snapshot: ProxySnapshot, node: NodeContext, config: ProxyConfiguration,
+                            caps: ClusterCaps = .default) -> IPVSPlan {
         let context = PlanningContext(node: node, config: config)
+        var costs: [ServiceName: PlanCost] = [:]
+        var plan = merged(snapshot, context, skipping: [:], costs: &costs)
+        let claims = costs.map { ClusterCaps.Claim(service: $0.key, created: snapshot.creationTimestamps[$0.key],
+                                                   cost: $0.value) }
+        let refused = caps.refused(claims)
+        guard !refused.isEmpty else { return plan }
+        // Over a cap (rare): plan again without the refused Services rather than keep every PortPlan alive.
+        plan = merged(snapshot, context, skipping: refused, costs: &costs)
+        plan.rejections = (plan.rejections + refused.values).sorted()
+        return plan
+    }
+
+    static func merged(_ snapshot: ProxySnapshot, _ context: PlanningContext, skipping: [ServiceName: Rejection],
+                       costs: inout [ServiceName: PlanCost]) -> IPVSPlan {
         // Same as merge(ports.map(planPort)), without keeping every PortPlan alive at once. Sized up
         // front: growing by doubling would hold the old and the new buffer at once (the peak).
         var merger = PlanMerger(capacity: snapshot.servicePorts.count,
                                 virtualServers: virtualServerEstimate(snapshot, context))
-        for port in snapshot.servicePorts.values {
+        for port in snapshot.servicePorts.values where skipping[port.name.service] == nil {
             var builder = PortPlanBuilder(port: port, context: context)
-            merger.add(builder.build(snapshot.selection(for: port)))
+            let plan = builder.build(snapshot.selection(for: port))
+            if skipping.isEmpty { costs[port.name.service, default: PlanCost()].add(plan) }
+            merger.add(plan)
         }
-        return merger.finish(rejections: snapshot.rejections, config: config)
+        return merger.finish(rejections: snapshot.rejections, config: context.config)
     }
 
     /// An upper bound of the virtual servers `plan` makes (per family: addresses, plus NodePort
