@@ -10,6 +10,6 @@ enum ObjectSources {
         if let path = options.manifests { return ManifestDirectorySource(path: path, health: health, logger: logger) }
         let configuration = try ClientConfiguration.resolve(kubeconfigPath: options.kubeconfig, master: options.master)
         return APIServerSource(client: try APIClient(configuration: configuration, logger: logger, observer: observer),
-                               nodeName: nodeName, logger: logger)
+                               nodeName: nodeName, health: health, logger: logger)
     }
 }

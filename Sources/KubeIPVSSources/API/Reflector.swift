@@ -34,6 +34,9 @@ public final class Reflector<Object: APIObject>: Sendable {
 
     /// Sleeps for a backoff delay; injectable so tests need not wait.
     public typealias Sleep = @Sendable (Duration) async throws -> Void
+    /// Told `true` when a (paged) list starts and `false` when it ends, however it ends, so liveness can
+    /// notice a list that never finishes.
+    public typealias ListActivity = @Sendable (_ listing: Bool) -> Void
 
     /// The events, for one consumer. Finishes when `run()` returns.
     public let events: AsyncStream<ReflectorEvent<Object>>
@@ -44,13 +47,15 @@ public final class Reflector<Object: APIObject>: Sendable {
     let logger: Logger
     let sleep: Sleep
     let random: @Sendable () -> Double
+    let listActivity: ListActivity?
     let state = NIOLockedValueBox(ReflectorStatistics())
 
     /// A reflector for `resource` through `client`. `sleep` waits out backoff delays and `random` draws jitter
-    /// (both injectable for tests).
+    /// (both injectable for tests); `listActivity` hears when each list starts and ends.
     public init(client: APIClient, resource: APIResource, configuration: Configuration = Configuration(),
                 logger: Logger, sleep: @escaping Sleep = { try await Task.sleep(for: $0) },
-                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+                listActivity: ListActivity? = nil) {
         let (stream, continuation) = AsyncStream<ReflectorEvent<Object>>.makeStream(bufferingPolicy: .unbounded)
         self.events = stream
         self.continuation = continuation
@@ -62,6 +67,7 @@ public final class Reflector<Object: APIObject>: Sendable {
         self.logger = logger
         self.sleep = sleep
         self.random = random
+        self.listActivity = listActivity
     }
 
     /// The counters so far.
@@ -108,6 +114,8 @@ public final class Reflector<Object: APIObject>: Sendable {
 
     /// Lists every page and emits `.replaced`.
     private func relist() async throws {
+        listActivity?(true)
+        defer { listActivity?(false) }
         let result = try await client.list(Object.self, resource, options: configuration.listOptions)
         for item in result.malformedItems { reportMalformed(item) }
         state.withLockedValue {
