@@ -19,16 +19,19 @@ public final class Reflector<Object: APIObject>: Sendable {
         public var backoff: Backoff.Policy
         /// A watch ending sooner than this with no event counts as a failure (client-go's "very short watch").
         public var minimumWatchDuration: Duration
+        /// The longest watch event line kept; a longer one drops the watch and relists (docs/bounds.md).
+        public var maximumEventBytes: Int
 
         /// A configuration; the defaults are client-go's.
         public init(listOptions: ListOptions = ListOptions(), watchTimeoutSeconds: ClosedRange<Int> = 300...600,
                     watchGrace: Duration = .seconds(30), backoff: Backoff.Policy = Backoff.Policy(),
-                    minimumWatchDuration: Duration = .seconds(1)) {
+                    minimumWatchDuration: Duration = .seconds(1), maximumEventBytes: Int = 16 << 20) {
             self.listOptions = listOptions
             self.watchTimeoutSeconds = watchTimeoutSeconds
             self.watchGrace = watchGrace
             self.backoff = backoff
             self.minimumWatchDuration = minimumWatchDuration
+            self.maximumEventBytes = maximumEventBytes
         }
     }
 
@@ -93,6 +96,12 @@ public final class Reflector<Object: APIObject>: Sendable {
                 }
             } catch is CancellationError {
                 return
+            } catch let error as APIError where error.underlying is OversizedWatchEvent {
+                if Task.isCancelled { return }
+                droppedOversizedWatch(error)
+                // Backed off (and not reset) like any failure: an object rewritten over and over must not
+                // make relists spin.
+                do { try await sleep(backoff.next(random: random())) } catch { return }
             } catch let error as APIError where error.isGone {
                 if Task.isCancelled { return }
                 logger.info("resourceVersion too old; relisting", metadata: ["error": "\(error)"])
