@@ -23,10 +23,11 @@ import Testing
             get { metadata[key] }
             set { metadata[key] = newValue }
         }
-        func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String,
-                 file: String, function: String, line: UInt) {
-            let all = metadata.merging(extra ?? [:]) { _, b in b }
-            lines.value.withLock { $0.append("\(message) resource=\(all["resource"] ?? "") error=\(all["error"] ?? "")") }
+        func log(event: LogEvent) {
+            let all = metadata.merging(event.metadata ?? [:]) { _, b in b }
+            lines.value.withLock {
+                $0.append("\(event.message) resource=\(all["resource"] ?? "") error=\(all["error"] ?? "")")
+            }
         }
     }
 
@@ -59,7 +60,7 @@ import Testing
             var limits = ListLimits.default
             limits.maxPages = 1_000_000   // only the test ends this list
             let source = APIServerSource(client: client, nodeName: "node1", health: health, listLimits: limits,
-                                         now: { Self.start }, logger: Logger(label: "test"))
+                                         now: { Self.start }, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
             let synced = Mutex(false)
             let run = Task { try await source.run { if case .synced = $0 { synced.withLock { $0 = true } } } }
             defer { run.cancel() }

@@ -85,10 +85,9 @@ import Testing
             get { metadata[key] }
             set { metadata[key] = newValue }
         }
-        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-                 file: String, function: String, line: UInt) {
-            guard "\(message)" == "rejected object", let m = metadata else { return }
-            lines.value.withLock { $0.append("\(level) \(message) \(m["object"] ?? "") \(m["reason"] ?? "")") }
+        func log(event: LogEvent) {
+            guard "\(event.message)" == "rejected object", let m = event.metadata else { return }
+            lines.value.withLock { $0.append("\(event.level) \(event.message) \(m["object"] ?? "") \(m["reason"] ?? "")") }
         }
     }
 

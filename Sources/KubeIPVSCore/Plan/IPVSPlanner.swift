@@ -24,20 +24,26 @@ public enum IPVSPlanner {
     public static func plan(_ snapshot: ProxySnapshot, node: NodeContext, config: ProxyConfiguration,
                             caps: ClusterCaps = .default) -> IPVSPlan {
         let context = PlanningContext(node: node, config: config)
+        var total = PlanCost()
+        let plan = merged(snapshot, context, skipping: [:]) { total.add($0) }
+        guard !caps.admits(total) else { return plan }
+        // Over a cap (rare): cost each Service, then plan again without the refused ones, rather than keep
+        // every PortPlan (or a cost per Service) alive in the common case.
         var costs: [ServiceName: PlanCost] = [:]
-        var plan = merged(snapshot, context, skipping: [:], costs: &costs)
-        let claims = costs.map { ClusterCaps.Claim(service: $0.key, created: snapshot.creationTimestamps[$0.key],
-                                                   cost: $0.value) }
-        let refused = caps.refused(claims)
-        guard !refused.isEmpty else { return plan }
-        // Over a cap (rare): plan again without the refused Services rather than keep every PortPlan alive.
-        plan = merged(snapshot, context, skipping: refused, costs: &costs)
-        plan.rejections = (plan.rejections + refused.values).sorted()
-        return plan
+        for port in snapshot.servicePorts.values {
+            var builder = PortPlanBuilder(port: port, context: context)
+            costs[port.name.service, default: PlanCost()].add(builder.build(snapshot.selection(for: port)))
+        }
+        let refused = caps.refused(costs.map {
+            ClusterCaps.Claim(service: $0.key, created: snapshot.creationTimestamps[$0.key], cost: $0.value)
+        })
+        var capped = merged(snapshot, context, skipping: refused) { _ in }
+        capped.rejections = (capped.rejections + refused.values).sorted()
+        return capped
     }
 
     static func merged(_ snapshot: ProxySnapshot, _ context: PlanningContext, skipping: [ServiceName: Rejection],
-                       costs: inout [ServiceName: PlanCost]) -> IPVSPlan {
+                       observe: (PortPlan) -> Void) -> IPVSPlan {
         // Same as merge(ports.map(planPort)), without keeping every PortPlan alive at once. Sized up
         // front: growing by doubling would hold the old and the new buffer at once (the peak).
         var merger = PlanMerger(capacity: snapshot.servicePorts.count,
@@ -45,7 +51,7 @@ public enum IPVSPlanner {
         for port in snapshot.servicePorts.values where skipping[port.name.service] == nil {
             var builder = PortPlanBuilder(port: port, context: context)
             let plan = builder.build(snapshot.selection(for: port))
-            if skipping.isEmpty { costs[port.name.service, default: PlanCost()].add(plan) }
+            observe(plan)
             merger.add(plan)
         }
         return merger.finish(rejections: snapshot.rejections, config: context.config)
