@@ -37,7 +37,8 @@ public enum DaemonBootstrap {
             proxier = makeIptablesProxier(options: options, nodeName: nodeName, backend: backend.backend, logger: logger)
         }
         let health = HealthState(timeout: TimeInterval(Double(options.syncPeriod.components.seconds) * 2))
-        let source = try ObjectSources.make(options: options, nodeName: nodeName, health: health, logger: logger,
+        let source = try ObjectSources.make(options: options, nodeName: nodeName, health: health, metrics: metrics,
+                                            logger: logger,
                                             observer: metrics.restClient.observe)
         if selection.fallback, let api = source as? APIServerSource {
             await api.report(NodeEvent(node: nodeName, reason: "IPVSUnavailable",

@@ -14,15 +14,21 @@ public struct APIServerSource: ObjectSource {
     let nodeName: String
     let logger: Logger
     let health: HealthState?
+    let metrics: DaemonMetrics?
     let listLimits: ListLimits
+    let maximumEventBytes: Int
     let now: @Sendable () -> Date
 
-    /// `listLimits` bound every list (docs/bounds.md); `now` dates the busy marks (injectable for tests).
-    public init(client: APIClient, nodeName: String, health: HealthState? = nil, listLimits: ListLimits = .default,
+    /// `listLimits` bound every list (docs/bounds.md); `now` dates the busy marks (injectable for tests);
+    /// `metrics` counts oversized watch events. `maximumEventBytes` is the longest watch event line kept.
+    public init(client: APIClient, nodeName: String, health: HealthState? = nil, metrics: DaemonMetrics? = nil,
+                listLimits: ListLimits = .default, maximumEventBytes: Int = 16 << 20,
                 now: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
         self.client = client
         self.nodeName = nodeName
         self.health = health
+        self.metrics = metrics
+        self.maximumEventBytes = maximumEventBytes
         self.listLimits = listLimits
         self.now = now
         self.logger = logger
@@ -31,7 +37,12 @@ public struct APIServerSource: ObjectSource {
     func configuration<Object: APIObject>(_ options: ListOptions) -> Reflector<Object>.Configuration {
         var options = options
         options.limits = listLimits
-        return .init(listOptions: options)
+        return .init(listOptions: options, maximumEventBytes: maximumEventBytes)
+    }
+
+    /// Counts `resource`'s oversized watch events in `metrics`.
+    func oversizedEvent(_ resource: APIResource) -> @Sendable (Int) -> Void {
+        { [metrics] _ in metrics?.countOversizedWatchEvent(resource: "\(resource)") }
     }
 
     /// Marks `resource`'s list busy/idle in `health`.
@@ -64,12 +75,15 @@ public struct APIServerSource: ObjectSource {
 
     public func run(_ sink: @escaping @Sendable (ObjectEvent) async -> Void) async throws {
         let services = Reflector<KubeService>(client: client, resource: .services, configuration: configuration(.proxied),
-                                              logger: logger, listActivity: listActivity(.services))
+                                              logger: logger, listActivity: listActivity(.services),
+                                              oversizedEvent: oversizedEvent(.services))
         let slices = Reflector<KubeEndpointSlice>(client: client, resource: .endpointSlices,
                                                   configuration: configuration(.proxied), logger: logger,
-                                                  listActivity: listActivity(.endpointSlices))
+                                                  listActivity: listActivity(.endpointSlices),
+                                                  oversizedEvent: oversizedEvent(.endpointSlices))
         let nodes = Reflector<KubeNode>(client: client, resource: .nodes, configuration: configuration(.node(named: nodeName)),
-                                        logger: logger, listActivity: listActivity(.nodes))
+                                        logger: logger, listActivity: listActivity(.nodes),
+                                        oversizedEvent: oversizedEvent(.nodes))
         let listed = Mutex<Set<String>>([])
         let markListed: @Sendable (String) async -> Void = { kind in
             let done = listed.withLock { s -> Bool in

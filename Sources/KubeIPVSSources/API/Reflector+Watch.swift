@@ -65,6 +65,7 @@ extension Reflector {
             $0.failures += 1
             $0.resourceVersion = nil
         }
+        oversizedEvent?(size)
         logger.warning("watch event too large; dropping the watch and relisting",
                        metadata: ["event.bytes": "\(size)", "error": "\(error)"])
     }

@@ -51,14 +51,16 @@ public final class Reflector<Object: APIObject>: Sendable {
     let sleep: Sleep
     let random: @Sendable () -> Double
     let listActivity: ListActivity?
+    let oversizedEvent: (@Sendable (_ bytes: Int) -> Void)?
     let state = NIOLockedValueBox(ReflectorStatistics())
 
     /// A reflector for `resource` through `client`. `sleep` waits out backoff delays and `random` draws jitter
-    /// (both injectable for tests); `listActivity` hears when each list starts and ends.
+    /// (both injectable for tests); `listActivity` hears when each list starts and ends, `oversizedEvent` of
+    /// each watch line over `maximumEventBytes` (for a metric).
     public init(client: APIClient, resource: APIResource, configuration: Configuration = Configuration(),
                 logger: Logger, sleep: @escaping Sleep = { try await Task.sleep(for: $0) },
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-                listActivity: ListActivity? = nil) {
+                listActivity: ListActivity? = nil, oversizedEvent: (@Sendable (_ bytes: Int) -> Void)? = nil) {
         let (stream, continuation) = AsyncStream<ReflectorEvent<Object>>.makeStream(bufferingPolicy: .unbounded)
         self.events = stream
         self.continuation = continuation
@@ -71,6 +73,7 @@ public final class Reflector<Object: APIObject>: Sendable {
         self.sleep = sleep
         self.random = random
         self.listActivity = listActivity
+        self.oversizedEvent = oversizedEvent
     }
 
     /// The counters so far.
