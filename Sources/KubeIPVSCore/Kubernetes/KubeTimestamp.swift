@@ -54,7 +54,7 @@ public struct KubeTimestamp: Hashable, Sendable, Comparable, CustomStringConvert
         nanoseconds = Int32(nanos)
     }
 
-    /// `2026-12-07T16:30:00Z`-like text is not kept; this prints seconds and nanoseconds since the epoch.
+    /// `seconds.nanoseconds` since the epoch (the RFC 3339 text is not kept).
     public var description: String { "\(seconds).\(String(nanoseconds + 1_000_000_000).dropFirst())" }
 
     /// Earlier instants first.

@@ -39,7 +39,7 @@ public struct ClusterCaps: Hashable, Sendable {
     /// Whether `total` is within every cap.
     public func admits(_ total: PlanCost) -> Bool { exceeded(by: total) == nil }
 
-    /// The first cap `total` is over, as text (`virtual servers: 70000 > 65536`), or nil.
+    /// The first cap `total` is over, as text (`virtual servers (70000 with it, at most 65536 in all)`), or nil.
     public func exceeded(by total: PlanCost) -> String? {
         if total.virtualServers > maxVirtualServers {
             return "virtual servers (\(total.virtualServers) with it, at most \(maxVirtualServers) in all)"
