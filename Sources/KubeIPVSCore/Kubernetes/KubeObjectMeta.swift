@@ -17,10 +17,14 @@ public struct KubeObjectMeta: Codable, Hashable, Sendable {
     /// The API's `deletionTimestamp` field (RFC 3339): set once the object is being deleted; read for
     /// the Node (docs/routing-decisions.md, "/healthz and nodeEligible").
     public var deletionTimestamp: String?
+    /// The API's `creationTimestamp` field, as sent (RFC 3339; the normalizers validate it). The newest
+    /// Services are the ones refused when a cluster-wide cap is reached (docs/bounds.md).
+    public var creationTimestamp: String?
 
     /// Creates a value from its parts.
     public init(name: String = "", namespace: String = "", labels: [String: String] = [:],
-                resourceVersion: String = "", uid: String = "", lastChangeTriggerTime: String? = nil, deletionTimestamp: String? = nil) {
+                resourceVersion: String = "", uid: String = "", lastChangeTriggerTime: String? = nil,
+                deletionTimestamp: String? = nil, creationTimestamp: String? = nil) {
         self.name = name
         self.namespace = namespace
         self.labels = labels
@@ -28,10 +32,11 @@ public struct KubeObjectMeta: Codable, Hashable, Sendable {
         self.uid = uid
         self.lastChangeTriggerTime = lastChangeTriggerTime
         self.deletionTimestamp = deletionTimestamp
+        self.creationTimestamp = creationTimestamp
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, namespace, labels, resourceVersion, uid, annotations, deletionTimestamp
+        case name, namespace, labels, resourceVersion, uid, annotations, deletionTimestamp, creationTimestamp
     }
 
     /// The annotation the EndpointSlice controller sets to the time of the change a slice reflects.
@@ -48,6 +53,7 @@ public struct KubeObjectMeta: Codable, Hashable, Sendable {
         let annotations = try c.value(.annotations, default: [String: String]())
         lastChangeTriggerTime = annotations[Self.lastChangeTriggerTimeAnnotation]
         deletionTimestamp = try c.decodeIfPresent(String.self, forKey: .deletionTimestamp)
+        creationTimestamp = try c.value(.creationTimestamp, default: nil as String?)
     }
 
     /// Encodes the kept fields (the trigger time back as its annotation).
@@ -58,6 +64,7 @@ public struct KubeObjectMeta: Codable, Hashable, Sendable {
         try c.encode(labels, forKey: .labels)
         try c.encode(resourceVersion, forKey: .resourceVersion)
         try c.encode(uid, forKey: .uid)
+        try c.encodeIfPresent(creationTimestamp, forKey: .creationTimestamp)
         if let lastChangeTriggerTime {
             try c.encode([Self.lastChangeTriggerTimeAnnotation: lastChangeTriggerTime], forKey: .annotations)
         }

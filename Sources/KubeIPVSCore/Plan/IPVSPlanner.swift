@@ -19,18 +19,42 @@
 /// - a virtual server claimed by two service ports goes to one of them deterministically, with a
 ///   rejection for the other (kube-proxy's last writer won, in map order).
 public enum IPVSPlanner {
-    /// The whole plan: `merge` of `planPort` for every service port of the snapshot.
-    public static func plan(_ snapshot: ProxySnapshot, node: NodeContext, config: ProxyConfiguration) -> IPVSPlan {
+    /// The whole plan: `merge` of `planPort` for every service port of the snapshot, within `caps`
+    /// (when the totals would exceed one, the newest Services are refused: `ClusterCaps.refused`).
+    public static func plan(_ snapshot: ProxySnapshot, node: NodeContext, config: ProxyConfiguration,
+                            caps: ClusterCaps = .default) -> IPVSPlan {
         let context = PlanningContext(node: node, config: config)
+        var total = PlanCost()
+        let plan = merged(snapshot, context, skipping: [:]) { total.add($0) }
+        guard !caps.admits(total) else { return plan }
+        // Over a cap (rare): cost each Service, then plan again without the refused ones, rather than keep
+        // every PortPlan (or a cost per Service) alive in the common case.
+        var costs: [ServiceName: PlanCost] = [:]
+        for port in snapshot.servicePorts.values {
+            var builder = PortPlanBuilder(port: port, context: context)
+            costs[port.name.service, default: PlanCost()].add(builder.build(snapshot.selection(for: port)))
+        }
+        let refused = caps.refused(costs.map {
+            ClusterCaps.Claim(service: $0.key, created: snapshot.creationTimestamps[$0.key], cost: $0.value)
+        })
+        var capped = merged(snapshot, context, skipping: refused) { _ in }
+        capped.rejections = (capped.rejections + refused.values).sorted()
+        return capped
+    }
+
+    static func merged(_ snapshot: ProxySnapshot, _ context: PlanningContext, skipping: [ServiceName: Rejection],
+                       observe: (PortPlan) -> Void) -> IPVSPlan {
         // Same as merge(ports.map(planPort)), without keeping every PortPlan alive at once. Sized up
         // front: growing by doubling would hold the old and the new buffer at once (the peak).
         var merger = PlanMerger(capacity: snapshot.servicePorts.count,
                                 virtualServers: virtualServerEstimate(snapshot, context))
-        for port in snapshot.servicePorts.values {
+        for port in snapshot.servicePorts.values where skipping[port.name.service] == nil {
             var builder = PortPlanBuilder(port: port, context: context)
-            merger.add(builder.build(snapshot.selection(for: port)))
+            let plan = builder.build(snapshot.selection(for: port))
+            observe(plan)
+            merger.add(plan)
         }
-        return merger.finish(rejections: snapshot.rejections, config: config)
+        return merger.finish(rejections: snapshot.rejections, config: context.config)
     }
 
     /// An upper bound of the virtual servers `plan` makes (per family: addresses, plus NodePort

@@ -7,16 +7,21 @@ extension ProxySnapshot {
         let uniqueSlices = deduplicate(slices, kind: .endpointSlice, meta: \.metadata, rejections: &rejections)
         var ports: [ServicePortName: ServicePort] = [:]
         ports.reserveCapacity(uniqueServices.count)
+        var created: [ServiceName: KubeTimestamp] = [:]
         for service in uniqueServices {
             let normalized = ServiceNormalizer.normalize(service)
             rejections += normalized.rejections
             for port in normalized.ports {
                 ports[port.name] = port
             }
+            if !normalized.ports.isEmpty, let stamp = service.metadata.creationTimestamp.flatMap(KubeTimestamp.init(rfc3339:)) {
+                created[normalized.name] = stamp
+            }
         }
         let endpoints = EndpointSliceNormalizer.normalize(uniqueSlices, nodeName: node.name, zone: node.zone)
         rejections += endpoints.rejections
-        return ProxySnapshot(servicePorts: ports, endpoints: endpoints.endpoints, rejections: rejections.sorted())
+        return ProxySnapshot(servicePorts: ports, endpoints: endpoints.endpoints, rejections: rejections.sorted(),
+                             creationTimestamps: created)
     }
 
     /// One object per namespace/name: the highest resourceVersion (numeric when both are numbers),

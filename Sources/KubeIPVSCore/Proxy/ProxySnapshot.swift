@@ -7,12 +7,17 @@ public struct ProxySnapshot: Hashable, Sendable {
     public var endpoints: [ServicePortName: [Endpoint]]
     /// Objects or parts of objects that were refused.
     public var rejections: [Rejection]
+    /// Each planned Service's `metadata.creationTimestamp` (absent: read as the oldest), which decides
+    /// who is refused first when a cluster-wide cap is reached (`ClusterCaps`).
+    public var creationTimestamps: [ServiceName: KubeTimestamp]
 
     public init(servicePorts: [ServicePortName: ServicePort] = [:],
-                endpoints: [ServicePortName: [Endpoint]] = [:], rejections: [Rejection] = []) {
+                endpoints: [ServicePortName: [Endpoint]] = [:], rejections: [Rejection] = [],
+                creationTimestamps: [ServiceName: KubeTimestamp] = [:]) {
         self.servicePorts = servicePorts
         self.endpoints = endpoints
         self.rejections = rejections
+        self.creationTimestamps = creationTimestamps
     }
 
     /// The endpoint selection for one port.

@@ -78,7 +78,8 @@ extension ServiceNormalizer {
         }
 
         /// metadata.name (a DNS-1035 label, as the API server requires of a Service) and metadata.namespace
-        /// (a DNS-1123 label); the names reach rule comments and logs, so nothing else passes.
+        /// (a DNS-1123 label); the names reach rule comments and logs, so nothing else passes. Also
+        /// metadata.creationTimestamp, which orders Services for the cluster-wide caps.
         mutating func checkNames() -> Bool {
             let meta = service.metadata
             if let problem = APIValidation.dns1035Label(meta.name) {
@@ -87,6 +88,11 @@ extension ServiceNormalizer {
             }
             if let problem = APIValidation.dns1123Label(result.name.namespace) {
                 refuse("metadata.namespace \(quoted(meta.namespace)) \(problem)")
+                return false
+            }
+            // Absent (hand-written manifests) reads as the oldest; present, it must parse as metav1.Time does.
+            if let created = meta.creationTimestamp, KubeTimestamp(rfc3339: created) == nil {
+                refuse("metadata.creationTimestamp \(quoted(created)) is not an RFC 3339 time")
                 return false
             }
             return true

@@ -39,7 +39,8 @@ public enum DaemonBootstrap {
         // The running proxier's periods: after a fallback to iptables, the iptables pair.
         let periods = options.syncPeriods(for: mode)
         let health = HealthState(timeout: TimeInterval(Double(periods.sync.components.seconds) * 2))
-        let source = try ObjectSources.make(options: options, nodeName: nodeName, health: health, logger: logger,
+        let source = try ObjectSources.make(options: options, nodeName: nodeName, health: health, metrics: metrics,
+                                            logger: logger,
                                             observer: metrics.restClient.observe)
         if selection.fallback, let api = source as? APIServerSource {
             await api.report(NodeEvent(node: nodeName, reason: "IPVSUnavailable",

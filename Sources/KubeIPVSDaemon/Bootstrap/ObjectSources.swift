@@ -5,11 +5,12 @@ import Logging
 /// Picks the object source: `--manifests` (the embedded default), else the API server from
 /// `--kubeconfig` / `--master` / the in-cluster service account.
 enum ObjectSources {
-    static func make(options: DaemonOptions, nodeName: String, health: HealthState? = nil, logger: Logger,
+    static func make(options: DaemonOptions, nodeName: String, health: HealthState? = nil,
+                     metrics: DaemonMetrics? = nil, logger: Logger,
                      observer: APIRequestObserver? = nil) throws -> any ObjectSource {
         if let path = options.manifests { return ManifestDirectorySource(path: path, health: health, logger: logger) }
         let configuration = try ClientConfiguration.resolve(kubeconfigPath: options.kubeconfig, master: options.master)
         return APIServerSource(client: try APIClient(configuration: configuration, logger: logger, observer: observer),
-                               nodeName: nodeName, logger: logger)
+                               nodeName: nodeName, health: health, metrics: metrics, logger: logger)
     }
 }

@@ -108,6 +108,14 @@ public final class DaemonMetrics: Sendable {
         ipvsFallback.set(to: fallback ? 1 : 0)
     }
 
+    /// kubeipvs_watch_events_oversized_total{resource}: watch event lines over the limit, each of which dropped
+    /// its watch and relisted the resource (docs/bounds.md); the family appears with the first one.
+    public func countOversizedWatchEvent(resource: String) {
+        registry.makeCounter(name: "kubeipvs_watch_events_oversized_total", labels: [("resource", resource)],
+                             help: "Watch event lines over the size limit (each dropped its watch and relisted)")
+            .increment()
+    }
+
     /// Records the current rejections by kind.
     public func setRejections(_ rejections: [Rejection]) {
         rejectedServices.set(to: Double(rejections.filter { $0.kind == .service }.count))

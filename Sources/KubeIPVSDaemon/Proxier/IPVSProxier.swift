@@ -48,6 +48,9 @@ public actor IPVSProxier: Proxier {
     var restoreFailures = 0
     var termination: GracefulTermination
     var rejections = RejectionLedger()
+    /// Cluster-wide caps on the planned totals, and what enforcing them needs (IPVSProxier+Caps.swift).
+    let caps: ClusterCaps
+    var capState = CapState()
     var node: NodeContext? {
         // Node-port ownership looks addresses up per key: kept as a set, without the dummy interface's.
         didSet { nodeAddresses = Set(node?.localAddresses.filter { $0.interface != config.dummyInterface }.map(\.address) ?? []) }
@@ -68,10 +71,12 @@ public actor IPVSProxier: Proxier {
 
     /// Runs on `executor` (the thread of the kernel actors in `kernel`), or on a thread of its own when nil;
     /// throws only if that thread cannot start.
+    /// `caps` bounds the planned totals (tests lower them).
     public init(kernel: Kernel, config: ProxyConfiguration, drainTimeout: Duration = .seconds(900), logger: Logger,
-                executor: NamespaceThreadExecutor? = nil) throws {
+                executor: NamespaceThreadExecutor? = nil, caps: ClusterCaps = .default) throws {
         self.kernel = kernel
         self.config = config
+        self.caps = caps
         self.termination = GracefulTermination(timeout: drainTimeout)
         self.logger = logger
         self.executor = try executor ?? NamespaceThreadExecutor(name: "kipvs-proxier")
@@ -87,6 +92,7 @@ public actor IPVSProxier: Proxier {
         let full = request.isFull || needsFullSync || nodeChanged
         // Node facts feed every plan (NodePorts, Local policies); otherwise only changed services re-plan.
         replan(request.store, changed: nodeChanged || !planned ? nil : request.changed, node: request.node)
+        enforceCaps(request.store, node: request.node)
         planned = true
         var errors: [String] = []
         if full {
@@ -110,7 +116,8 @@ public actor IPVSProxier: Proxier {
         // All of them a chunk at a time: the snapshot and plans of 10,000 services at once weigh more
         // than the desired state they produce. What changed is not needed: a full sync compares everything.
         rejections = RejectionLedger()
-        let all = Set(desired.portPlans.keys.map(\.service)).union(store.services.keys).sorted()
+        let all = Set(desired.portPlans.keys.map(\.service)).union(store.services.keys)
+            .union(capState.costs.keys).sorted()
         for start in stride(from: 0, to: all.count, by: Self.replanChunk) {
             let end = min(start + Self.replanChunk, all.count)
             replan(store, services: Set(all[start..<end]), node: node)
@@ -127,14 +134,17 @@ public actor IPVSProxier: Proxier {
 
     static let replanChunk = 1000
 
-    private func replan(_ store: ObjectStore, services names: Set<ServiceName>, node: NodeContext) {
+    func replan(_ store: ObjectStore, services names: Set<ServiceName>, node: NodeContext) {
         let objects = store.objects(for: names)
         let snapshot = ProxySnapshot.build(services: objects.services, slices: objects.slices, node: node)
         var plans: [ServiceName: [PortPlan]] = [:]
         for plan in IPVSPlanner.planPorts(snapshot, node: node, config: config) {
             plans[plan.servicePort.service, default: []].append(plan)
         }
-        for name in names { desired.replace(service: name, with: plans[name] ?? []) }
+        for name in names {
+            let servicePlans = plans[name] ?? []
+            desired.replace(service: name, with: admit(name, servicePlans) ? servicePlans : [])
+        }
         rejections.replace(for: names, with: snapshot.rejections, store: store)
     }
 
@@ -146,8 +156,9 @@ public actor IPVSProxier: Proxier {
     }
 
     func outcome(full: Bool, errors: [String]) -> SyncOutcome {
+        let refused = rejections.all + desired.conflicts() + capState.refusedRejections
         var outcome = SyncOutcome(success: errors.isEmpty, full: full, errors: errors,
-                                  rejections: rejections.all + desired.conflicts(), wantsFollowUp: termination.count > 0,
+                                  rejections: refused, wantsFollowUp: termination.count > 0,
                                   virtualServers: applied.count, realServers: appliedRealServers,
                                   draining: termination.count, healthChecks: desired.healthChecks(),
                                   noLocalEndpoints: desired.servicesWithoutLocalEndpoints())

@@ -1,3 +1,4 @@
+import Foundation
 import KubeIPVSCore
 import KubeIPVSSources
 import Logging
@@ -5,16 +6,51 @@ import Synchronization
 
 /// Services, EndpointSlices (kube-proxy's label selector: no headless, no other proxy's) and this
 /// node's Node from the API server, by list + watch with bookmarks, 410 relists and backoff.
-/// Reports `.synced` once Services and EndpointSlices have both been listed.
+/// Reports `.synced` once Services and EndpointSlices have both been listed. Each list (all its pages)
+/// marks the source busy in `health`: a list still running after the health timeout fails /healthz, as a
+/// stuck manifest reload does (docs/bounds.md "Liveness").
 public struct APIServerSource: ObjectSource {
     let client: APIClient
     let nodeName: String
     let logger: Logger
+    let health: HealthState?
+    let metrics: DaemonMetrics?
+    let listLimits: ListLimits
+    let maximumEventBytes: Int
+    let now: @Sendable () -> Date
 
-    public init(client: APIClient, nodeName: String, logger: Logger) {
+    /// `listLimits` bound every list (docs/bounds.md); `now` dates the busy marks (injectable for tests);
+    /// `metrics` counts oversized watch events. `maximumEventBytes` is the longest watch event line kept.
+    public init(client: APIClient, nodeName: String, health: HealthState? = nil, metrics: DaemonMetrics? = nil,
+                listLimits: ListLimits = .default, maximumEventBytes: Int = 16 << 20,
+                now: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
         self.client = client
         self.nodeName = nodeName
+        self.health = health
+        self.metrics = metrics
+        self.maximumEventBytes = maximumEventBytes
+        self.listLimits = listLimits
+        self.now = now
         self.logger = logger
+    }
+
+    func configuration<Object: APIObject>(_ options: ListOptions) -> Reflector<Object>.Configuration {
+        var options = options
+        options.limits = listLimits
+        return .init(listOptions: options, maximumEventBytes: maximumEventBytes)
+    }
+
+    /// Counts `resource`'s oversized watch events in `metrics`.
+    func oversizedEvent(_ resource: APIResource) -> @Sendable (Int) -> Void {
+        { [metrics] _ in metrics?.countOversizedWatchEvent(resource: "\(resource)") }
+    }
+
+    /// Marks `resource`'s list busy/idle in `health`.
+    func listActivity(_ resource: APIResource) -> Reflector<KubeService>.ListActivity {
+        let key = "\(name) list \(resource)"
+        return { [health, now] listing in
+            if listing { health?.sourceBusy(key, at: now()) } else { health?.sourceIdle(key) }
+        }
     }
 
     public var name: String { "api \(client.configuration.server)" }
@@ -38,12 +74,16 @@ public struct APIServerSource: ObjectSource {
     }
 
     public func run(_ sink: @escaping @Sendable (ObjectEvent) async -> Void) async throws {
-        let services = Reflector<KubeService>(client: client, resource: .services,
-                                              configuration: .init(listOptions: .proxied), logger: logger)
+        let services = Reflector<KubeService>(client: client, resource: .services, configuration: configuration(.proxied),
+                                              logger: logger, listActivity: listActivity(.services),
+                                              oversizedEvent: oversizedEvent(.services))
         let slices = Reflector<KubeEndpointSlice>(client: client, resource: .endpointSlices,
-                                                  configuration: .init(listOptions: .proxied), logger: logger)
-        let nodes = Reflector<KubeNode>(client: client, resource: .nodes,
-                                        configuration: .init(listOptions: .node(named: nodeName)), logger: logger)
+                                                  configuration: configuration(.proxied), logger: logger,
+                                                  listActivity: listActivity(.endpointSlices),
+                                                  oversizedEvent: oversizedEvent(.endpointSlices))
+        let nodes = Reflector<KubeNode>(client: client, resource: .nodes, configuration: configuration(.node(named: nodeName)),
+                                        logger: logger, listActivity: listActivity(.nodes),
+                                        oversizedEvent: oversizedEvent(.nodes))
         let listed = Mutex<Set<String>>([])
         let markListed: @Sendable (String) async -> Void = { kind in
             let done = listed.withLock { s -> Bool in

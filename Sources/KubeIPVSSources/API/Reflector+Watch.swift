@@ -26,7 +26,8 @@ extension Reflector {
     private func consumeWatch(timeoutSeconds: Int) async throws -> Int {
         let from = statistics.resourceVersion
         let stream = try await client.watch(Object.self, resource, options: configuration.listOptions,
-                                            resourceVersion: from, timeoutSeconds: timeoutSeconds)
+                                            resourceVersion: from, timeoutSeconds: timeoutSeconds,
+                                            maximumEventBytes: configuration.maximumEventBytes)
         state.withLockedValue { $0.watches += 1 }
         logger.debug("watching", metadata: ["resourceVersion": "\(from ?? "")", "timeoutSeconds": "\(timeoutSeconds)"])
         var count = 0
@@ -53,6 +54,20 @@ extension Reflector {
             }
         }
         return count
+    }
+
+    /// A watch line over the limit lost its event: resuming after the last event would deliver it again (and
+    /// lose it again), so the watch is dropped and the resource relisted; the list carries the object.
+    func droppedOversizedWatch(_ error: APIError) {
+        let size = (error.underlying as? OversizedWatchEvent)?.bytes ?? 0
+        state.withLockedValue {
+            $0.oversizedEvents += 1
+            $0.failures += 1
+            $0.resourceVersion = nil
+        }
+        oversizedEvent?(size)
+        logger.warning("watch event too large; dropping the watch and relisting",
+                       metadata: ["event.bytes": "\(size)", "error": "\(error)"])
     }
 
     private func advance(_ object: Object) {

@@ -19,21 +19,27 @@ public final class Reflector<Object: APIObject>: Sendable {
         public var backoff: Backoff.Policy
         /// A watch ending sooner than this with no event counts as a failure (client-go's "very short watch").
         public var minimumWatchDuration: Duration
+        /// The longest watch event line kept; a longer one drops the watch and relists (docs/bounds.md).
+        public var maximumEventBytes: Int
 
         /// A configuration; the defaults are client-go's.
         public init(listOptions: ListOptions = ListOptions(), watchTimeoutSeconds: ClosedRange<Int> = 300...600,
                     watchGrace: Duration = .seconds(30), backoff: Backoff.Policy = Backoff.Policy(),
-                    minimumWatchDuration: Duration = .seconds(1)) {
+                    minimumWatchDuration: Duration = .seconds(1), maximumEventBytes: Int = 16 << 20) {
             self.listOptions = listOptions
             self.watchTimeoutSeconds = watchTimeoutSeconds
             self.watchGrace = watchGrace
             self.backoff = backoff
             self.minimumWatchDuration = minimumWatchDuration
+            self.maximumEventBytes = maximumEventBytes
         }
     }
 
     /// Sleeps for a backoff delay; injectable so tests need not wait.
     public typealias Sleep = @Sendable (Duration) async throws -> Void
+    /// Told `true` when a (paged) list starts and `false` when it ends, however it ends, so liveness can
+    /// notice a list that never finishes.
+    public typealias ListActivity = @Sendable (_ listing: Bool) -> Void
 
     /// The events, for one consumer. Finishes when `run()` returns.
     public let events: AsyncStream<ReflectorEvent<Object>>
@@ -44,13 +50,17 @@ public final class Reflector<Object: APIObject>: Sendable {
     let logger: Logger
     let sleep: Sleep
     let random: @Sendable () -> Double
+    let listActivity: ListActivity?
+    let oversizedEvent: (@Sendable (_ bytes: Int) -> Void)?
     let state = NIOLockedValueBox(ReflectorStatistics())
 
     /// A reflector for `resource` through `client`. `sleep` waits out backoff delays and `random` draws jitter
-    /// (both injectable for tests).
+    /// (both injectable for tests); `listActivity` hears when each list starts and ends, `oversizedEvent` of
+    /// each watch line over `maximumEventBytes` (for a metric).
     public init(client: APIClient, resource: APIResource, configuration: Configuration = Configuration(),
                 logger: Logger, sleep: @escaping Sleep = { try await Task.sleep(for: $0) },
-                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+                listActivity: ListActivity? = nil, oversizedEvent: (@Sendable (_ bytes: Int) -> Void)? = nil) {
         let (stream, continuation) = AsyncStream<ReflectorEvent<Object>>.makeStream(bufferingPolicy: .unbounded)
         self.events = stream
         self.continuation = continuation
@@ -62,6 +72,8 @@ public final class Reflector<Object: APIObject>: Sendable {
         self.logger = logger
         self.sleep = sleep
         self.random = random
+        self.listActivity = listActivity
+        self.oversizedEvent = oversizedEvent
     }
 
     /// The counters so far.
@@ -87,6 +99,12 @@ public final class Reflector<Object: APIObject>: Sendable {
                 }
             } catch is CancellationError {
                 return
+            } catch let error as APIError where error.underlying is OversizedWatchEvent {
+                if Task.isCancelled { return }
+                droppedOversizedWatch(error)
+                // Backed off (and not reset) like any failure: an object rewritten over and over must not
+                // make relists spin.
+                do { try await sleep(backoff.next(random: random())) } catch { return }
             } catch let error as APIError where error.isGone {
                 if Task.isCancelled { return }
                 logger.info("resourceVersion too old; relisting", metadata: ["error": "\(error)"])
@@ -108,6 +126,8 @@ public final class Reflector<Object: APIObject>: Sendable {
 
     /// Lists every page and emits `.replaced`.
     private func relist() async throws {
+        listActivity?(true)
+        defer { listActivity?(false) }
         let result = try await client.list(Object.self, resource, options: configuration.listOptions)
         for item in result.malformedItems { reportMalformed(item) }
         state.withLockedValue {

@@ -24,6 +24,8 @@ public struct ReflectorStatistics: Sendable, Equatable {
     public var bookmarks = 0
     /// Events and list items skipped because they did not decode.
     public var malformedEvents = 0
+    /// Watch event lines over `maximumEventBytes`: each dropped its watch and forced a relist.
+    public var oversizedEvents = 0
     /// Objects emitted by `.upserted` and `.deleted`.
     public var eventsDelivered = 0
     /// The resourceVersion the next watch starts from (nil before the first list and after 410).

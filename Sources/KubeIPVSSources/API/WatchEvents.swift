@@ -2,7 +2,9 @@ import AsyncHTTPClient
 import NIOCore
 
 /// The events of one watch response, read as the body streams in. Ends when the server ends the body
-/// (its `timeoutSeconds`); throws `APIError(.transport)` when the connection breaks mid-stream.
+/// (its `timeoutSeconds`); throws `APIError(.transport)` when the connection breaks mid-stream, and
+/// `APIError(.limitExceeded)` (an `OversizedWatchEvent` underlying) at a line over `maximumLineBytes`: the
+/// event it carried is lost, so the watch cannot go on (docs/bounds.md).
 public struct WatchEvents<Object: APIObject>: AsyncSequence, Sendable {
     /// Each element is one event.
     public typealias Element = WatchEvent<Object>
@@ -23,7 +25,7 @@ public struct WatchEvents<Object: APIObject>: AsyncSequence, Sendable {
         /// The next event, or nil at the end of the body.
         public mutating func next() async throws -> WatchEvent<Object>? {
             while true {
-                if let piece = splitter.next() { return event(piece) }
+                if let piece = splitter.next() { return try event(piece) }
                 if ended { return nil }
                 let chunk: ByteBuffer?
                 do { chunk = try await body.next() } catch {
@@ -32,19 +34,20 @@ public struct WatchEvents<Object: APIObject>: AsyncSequence, Sendable {
                 }
                 guard let chunk else {
                     ended = true
-                    if let piece = splitter.finish() { return event(piece) }
+                    if let piece = splitter.finish() { return try event(piece) }
                     return nil
                 }
                 splitter.append(chunk.readableBytesView)
             }
         }
 
-        private func event(_ piece: WatchLineSplitter.Piece) -> WatchEvent<Object> {
+        private func event(_ piece: WatchLineSplitter.Piece) throws -> WatchEvent<Object> {
             switch piece {
             case .line(let line): return decoder.decode(line)
             case .oversized(let size):
-                return .malformed(APIError(.malformedEvent, operation: decoder.operation, url: url,
-                                           message: "event line over \(splitter.maximumLineBytes) bytes (\(size)) dropped"))
+                let oversized = OversizedWatchEvent(bytes: size, maximumBytes: splitter.maximumLineBytes)
+                throw APIError(.limitExceeded, operation: decoder.operation, url: url,
+                               message: "\(oversized); watch dropped", underlying: oversized)
             }
         }
     }
@@ -54,4 +57,16 @@ public struct WatchEvents<Object: APIObject>: AsyncSequence, Sendable {
         AsyncIterator(body: body.makeAsyncIterator(), splitter: WatchLineSplitter(maximumLineBytes: maximumLineBytes),
                       decoder: decoder, url: url)
     }
+}
+
+/// A watch event line longer than the client keeps: `bytes` is its size (at least; counted until the cap
+/// was passed when no newline had arrived yet).
+public struct OversizedWatchEvent: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Bytes of the line seen when it was refused.
+    public var bytes: Int
+    /// The line limit.
+    public var maximumBytes: Int
+
+    /// `event line of 20000 bytes is over 16777216 bytes`.
+    public var description: String { "event line of \(bytes) bytes is over \(maximumBytes) bytes" }
 }
