@@ -19,6 +19,21 @@ import Testing
         #expect(health.isHealthy(at: start + 500))
     }
 
+    /// NodeCIDR mode's start-up wait for the Node's pod CIDRs has its own 5-minute bound (then the daemon
+    /// exits): it must not fail /livez first; the first sync's timeout counts from the wait's end.
+    @Test func theNodeCIDRWaitIsHealthyAndTheFirstSyncIsTimedFromItsEnd() {
+        let start = Date(timeIntervalSince1970: 1_000_000)
+        let health = HealthState(timeout: 60, now: start)
+        #expect(!health.isHealthy(at: start + 61), "no sync 61 s after start")
+        health.awaitingNode(true, at: start + 1)
+        #expect(health.isHealthy(at: start + 290))
+        health.awaitingNode(false, at: start + 290)
+        #expect(health.isHealthy(at: start + 350))
+        #expect(!health.isHealthy(at: start + 351))
+        health.updated(at: start + 340)
+        #expect(health.isHealthy(at: start + 399))
+    }
+
     @Test func manifestReloadIsBusyWhileItRunsAndIdleAfterwards() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kipvs-live-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

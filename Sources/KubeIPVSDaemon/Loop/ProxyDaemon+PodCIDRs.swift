@@ -9,6 +9,7 @@ extension ProxyDaemon {
         guard var watch = podCIDRWatch, watch.adopted == nil else { return true }
         switch NodePodCIDRWatch.startUp(node: nodeObject, waited: clock.now - epoch) {
         case .waiting(let beingDeleted):
+            health.awaitingNode(true)
             // Logged when the reason to wait changes, not at every wake-up.
             let message = beingDeleted ? "Node is being deleted" : "Watching for node, awaiting podCIDR allocation"
             if message != podCIDRWaitLogged {
@@ -20,6 +21,7 @@ extension ProxyDaemon {
             throw DaemonStopped(description: "timeout waiting for PodCIDR allocation to configure "
                                 + "detect-local-mode NodeCIDR")
         case .ready(let declared):
+            health.awaitingNode(false)
             watch.adopt(declared)
             podCIDRWatch = watch
             let cidrs = adoptedPodCIDRs()

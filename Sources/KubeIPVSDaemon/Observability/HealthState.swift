@@ -12,6 +12,8 @@ public final class HealthState: Sendable {
         var sourcesBusySince: [String: Date] = [:]
         /// kube-proxy's `nodeEligible`: true until a Node event says otherwise.
         var nodeEligible = true
+        /// Waiting at start-up for the Node's pod CIDRs (NodeCIDR mode), a wait with its own bound.
+        var awaitingNode = false
     }
 
     public let timeout: TimeInterval
@@ -32,7 +34,6 @@ public final class HealthState: Sendable {
         state.withLock { $0.lastUpdated = now; $0.oldestPendingQueued = nil }
     }
 
-    /// Whether `/healthz` answers 200 at `now`.
     /// An object source began an operation that must finish (a manifest reload): if it is still busy after
     /// `timeout`, the source is stuck and /healthz and /livez fail, as kube-proxy's do for a stuck sync, so the
     /// kubelet restarts the pod.
@@ -45,8 +46,20 @@ public final class HealthState: Sendable {
         state.withLock { _ = $0.sourcesBusySince.removeValue(forKey: name) }
     }
 
+    /// NodeCIDR mode waits (at most 5 minutes, then exits) for the Node's pod CIDRs before its first sync;
+    /// kube-proxy serves no health endpoint during that wait. Healthy while waiting, so a liveness probe does
+    /// not restart the pod before the wait's own bound; the first sync's timeout counts from the wait's end.
+    public func awaitingNode(_ waiting: Bool, at now: Date = Date()) {
+        state.withLock { s in
+            if s.awaitingNode && !waiting { s.started = now }
+            s.awaitingNode = waiting
+        }
+    }
+
+    /// Whether `/healthz` answers 200 at `now` (before the Node's eligibility is considered).
     public func isHealthy(at now: Date = Date()) -> Bool {
         state.withLock { s in
+            if s.awaitingNode { return true }
             if s.sourcesBusySince.values.contains(where: { now.timeIntervalSince($0) > timeout }) { return false }
             if let pending = s.oldestPendingQueued, now.timeIntervalSince(pending) > timeout { return false }
             let reference = s.lastUpdated ?? s.started
