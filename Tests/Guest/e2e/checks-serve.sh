@@ -61,6 +61,17 @@ check_traffic_policy() {
   verdict "itp-local-clusterip" "4 requests answered by: $(echo $r)" test "$(echo "$r" | sort -u)" = pod-a
   l=$(rs tcp 10.96.0.60:80 | awk '{ print $1 }' | tr '\n' ' ')
   verdict "itp-local-ipvsadm" "real servers of 10.96.0.60:80: $l" test "$l" = "10.244.1.11:8080 "
+  # Topology hints (node1 in zone-a): the zone's endpoints only; hints on some endpoints only are ignored;
+  # node hints naming node1 win over zone hints.
+  local svc want ip
+  for svc in "zoned 10.96.0.51 pod-a,pod-b" "partial 10.96.0.52 pod-a,pod-c" "samenode 10.96.0.53 pod-a,pod-b"; do
+    set -- $svc
+    r=$(ask node "http://$2/" 8)
+    want=$(echo "$3" | tr ',' '\n')
+    l=$(rs tcp "$2:80" | awk '{ print $1 }' | LC_ALL=C sort | tr '\n' ' ')
+    verdict "topology-$1" "8 requests answered by: $(echo $r); real servers: $l" \
+      test "$(echo "$r" | sort -u)" = "$want" -a "$(echo "$l" | wc -w)" = "$(echo "$want" | wc -l)"
+  done
 }
 
 # 10. Malformed objects: a clear log line and kubeipvs_rejected_objects; the rest syncs (valid endpoints too).

@@ -35,11 +35,29 @@ slice() {
   done
 }
 
+# hinted_slice SERVICE PORTS POD[=ZONE[/NODE]]...: like slice, each endpoint with the topology hints the
+# EndpointSlice controller writes (forZones ZONE, forNodes NODE); a bare POD has none.
+hinted_slice() {
+  local svc=$1 ports=$2; shift 2
+  printf -- '---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n'
+  printf 'metadata: {name: %s-1, namespace: e2e, labels: {kubernetes.io/service-name: %s}}\n' "$svc" "$svc"
+  printf 'addressType: IPv4\nports: %s\nendpoints:\n' "$ports"
+  local e p hint zone node
+  for e in "$@"; do
+    p=${e%%=*} hint=
+    if [ "$p" != "$e" ]; then
+      zone=${e#*=} node=; [[ $zone == */* ]] && node=${zone#*/} zone=${zone%/*}
+      hint=", hints: {forZones: [{name: $zone}]${node:+, forNodes: [{name: $node\}]}}"
+    fi
+    printf -- '- {addresses: ["%s"], conditions: {ready: true}, nodeName: %s%s}\n' "${POD_IP[$p]}" "${POD_NODE[$p]}" "$hint"
+  done
+}
+
 write_base_manifests() {
   put 00-node.yaml <<'Y'
 apiVersion: v1
 kind: Node
-metadata: {name: node1}
+metadata: {name: node1, labels: {topology.kubernetes.io/zone: zone-a}}
 status:
   addresses:
   - {type: InternalIP, address: 10.0.0.10}
@@ -61,6 +79,14 @@ Y
   } | put 10-services.yaml
   { service ilocal 10.96.0.60 'internalTrafficPolicy: Local' 'ports:' "- $HTTP_PORT}"; slice ilocal "$HTTP" a c; } |
     put 12-ilocal.yaml
+  {  # topology (docs/routing-decisions.md): node1 is in zone-a
+    service zoned 10.96.0.51 'trafficDistribution: PreferClose' 'ports:' "- $HTTP_PORT}"
+    hinted_slice zoned "$HTTP" a=zone-a b=zone-a c=zone-b d=zone-b
+    service partial 10.96.0.52 'ports:' "- $HTTP_PORT}"
+    hinted_slice partial "$HTTP" a=zone-a c
+    service samenode 10.96.0.53 'ports:' "- $HTTP_PORT}"
+    hinted_slice samenode "$HTTP" a=zone-a/node1 b=zone-a/node1 c=zone-a/node2
+  } | put 13-topology.yaml
   write_edit a
   write_hold a b
   {
