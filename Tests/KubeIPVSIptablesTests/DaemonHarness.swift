@@ -22,14 +22,14 @@ final class DaemonHarness {
 
     /// A daemon reading `source` flags; `--v 2` so every finished sync logs `SyncProxyRules complete`, and a long
     /// sync period so every sync the test waits for is one a change caused.
-    init(_ net: PodNetwork, source: [String], verbosity: Int = 2) {
+    init(_ net: PodNetwork, source: [String], verbosity: Int = 2, extra: [String] = []) {
         lab = net.lab
         self.net = net
         flags = source + [
             "--proxy-mode", "ipvs", "--hostname-override", "node1", "--cluster-cidr", "10.244.0.0/16",
             "--ipvs-min-sync-period", "0s", "--ipvs-sync-period", "1h", "--v", "\(verbosity)",
             "--healthz-bind-address", "127.0.0.1:10256", "--metrics-bind-address", "127.0.0.1:10249",
-        ]
+        ] + extra
     }
 
     /// An executable built next to the test bundle (`swift build --build-tests` builds every product).

@@ -2,7 +2,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 
-/// Keeps one HTTP listener per wanted healthCheckNodePort, starting and stopping them as services
+/// Keeps one HTTP listener per wanted healthCheckNodePort, on every address of both families as kube-proxy's, starting and stopping them as services
 /// come and go (checked every `interval`).
 public struct HealthCheckListeners: Service {
     let ports: HealthCheckNodePorts
@@ -26,7 +26,7 @@ public struct HealthCheckListeners: Service {
                 logger.info("health check node port closed", metadata: ["port": "\(port)"])
             }
             for port in wanted where running[port] == nil {
-                let app = ports.application(port: port)
+                let app = ports.application(port: port, host: BindAddress.anyHost)
                 let log = logger
                 running[port] = Task {
                     do { try await app.run() } catch {

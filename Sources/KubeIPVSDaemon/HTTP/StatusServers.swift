@@ -16,7 +16,7 @@ public enum StatusServers {
             let (ok, body) = health.livez()
             return json(ok ? .ok : .serviceUnavailable, body, nosniff: true)
         }
-        return Application(router: router, configuration: .init(address: .hostname(address.host, port: address.port)),
+        return Application(router: router, configuration: .init(address: .hostname(address.listenHost, port: address.port)),
                            logger: logger)
     }
 
@@ -30,7 +30,7 @@ public enum StatusServers {
         }
         router.get("proxyMode") { _, _ -> Response in text(.ok, mode().rawValue, contentType: "text/plain") }
         if let configz { router.get("configz") { _, _ -> Response in json(.ok, configz) } }
-        return Application(router: router, configuration: .init(address: .hostname(address.host, port: address.port)),
+        return Application(router: router, configuration: .init(address: .hostname(address.listenHost, port: address.port)),
                            logger: logger)
     }
 
