@@ -32,6 +32,16 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .customLong("cluster-cidr"), help: "Pod CIDR(s), comma-separated.")
     var clusterCIDR: String?
 
+    @Option(name: .customLong("detect-local-mode"),
+            help: "ClusterCIDR, NodeCIDR (the Node object's podCIDRs), BridgeInterface or InterfaceNamePrefix.")
+    var detectLocalMode: String?
+
+    @Option(name: .customLong("pod-bridge-interface"), help: "The bridge of BridgeInterface mode.")
+    var podBridgeInterface: String?
+
+    @Option(name: .customLong("pod-interface-name-prefix"), help: "The interface prefix of InterfaceNamePrefix mode.")
+    var podInterfaceNamePrefix: String?
+
     @Flag(name: .customLong("masquerade-all"), help: "SNAT all traffic sent via service IPs.")
     var masqueradeAll = false
 
@@ -54,13 +64,18 @@ struct PlanCommand: ParsableCommand {
         flags.clusterCIDR = clusterCIDR
         flags.masqueradeAll = masqueradeAll ? true : nil
         flags.ipvsExcludeCIDRs = excludeCIDRs
+        for (name, value) in [("detect-local-mode", detectLocalMode), ("pod-bridge-interface", podBridgeInterface),
+                              ("pod-interface-name-prefix", podInterfaceNamePrefix)] {
+            if let value { flags.extra[name] = value }
+        }
         let options: DaemonOptions
         do { options = try DaemonOptions.resolve(flags: flags) } catch { throw ValidationError("\(error)") }
         let objects = try ManifestLoader.load(path: manifests)
         // Lowercased and trimmed as the daemon (and kube-proxy) derive the node name.
         let name = DaemonOptions.effectiveNodeName(hostnameOverride)
         let node = PlanNode.context(name: name, nodeIPs: nodeIPs.compactMap(IPAddress.init), objects: objects)
-        let report = PlanReport(objects: objects, node: node, config: options.proxy, mode: options.mode)
+        let config = PlanNode.configuration(options, name: name, objects: objects)
+        let report = PlanReport(objects: objects, node: node, config: config, mode: options.mode)
         print(output == "json" ? try report.json() : report.text(), terminator: "")
     }
 }

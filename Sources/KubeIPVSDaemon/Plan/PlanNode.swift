@@ -17,4 +17,15 @@ public enum PlanNode {
         return NodeContext(name: name, localAddresses: ips.map { LocalAddress(interface: "node", address: $0) },
                            primaryIPs: primary, zone: ProxyDaemon.zone(of: object))
     }
+
+    /// The configuration `plan` uses: NodeCIDR local-traffic detection reads the pod CIDRs of the Node object
+    /// of that name, as the daemon does once the Node is known (docs/local-traffic-detection.md).
+    public static func configuration(_ options: DaemonOptions, name: String, objects: ManifestObjects) -> ProxyConfiguration {
+        var config = options.proxy
+        if options.detectLocalMode == .nodeCIDR {
+            let node = objects.nodes.first(where: { $0.metadata.name == name })
+            config.localDetector = .nodeCIDR(node?.podCIDRs ?? [])
+        }
+        return config
+    }
 }
