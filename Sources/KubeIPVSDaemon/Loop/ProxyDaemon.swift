@@ -27,8 +27,8 @@ public actor ProxyDaemon {
     let healthChecks: HealthCheckNodePorts?
     let logger: Logger
     let wake = WakeSignal()
-    let clock = ContinuousClock()
-    let epoch: ContinuousClock.Instant
+    let clock: any LoopClock
+    let epoch: Duration
     /// How often to look for new or removed local addresses (NodePort listens on all of them).
     public var addressPollInterval: Duration = .seconds(5)
     /// How soon to come back while real servers drain.
@@ -50,7 +50,7 @@ public actor ProxyDaemon {
     var stopError: DaemonStopped?
     var synced = false
     var programmingLatency = NetworkProgrammingLatency(trackerStart: Date())
-    var lastAddressPoll: ContinuousClock.Instant?
+    var lastAddressPoll: Duration?
     public internal(set) var lastOutcome: SyncOutcome?
     public internal(set) var syncCount = 0
     /// Syncs begun (one more than `syncCount` while a sync runs).
@@ -69,7 +69,8 @@ public actor ProxyDaemon {
     public init(source: any ObjectSource, proxier: any Proxier, node: NodeFacts, minSyncPeriod: Duration,
                 syncPeriod: Duration, metrics: DaemonMetrics, health: HealthState,
                 healthChecks: HealthCheckNodePorts? = nil, logger: Logger,
-                executor: NamespaceThreadExecutor? = nil, detectLocalNodeCIDR: Bool = false) throws {
+                executor: NamespaceThreadExecutor? = nil, detectLocalNodeCIDR: Bool = false,
+                clock: any LoopClock = ContinuousLoopClock()) throws {
         self.executor = try executor ?? NamespaceThreadExecutor(name: "kipvs-loop")
         self.source = source
         self.proxier = proxier
@@ -79,6 +80,7 @@ public actor ProxyDaemon {
         self.healthChecks = healthChecks
         self.logger = logger
         self.scheduler = SyncScheduler(minInterval: minSyncPeriod, maxInterval: syncPeriod)
+        self.clock = clock
         self.node = NodeContext(name: node.name)
         self.epoch = clock.now
         self.podCIDRWatch = detectLocalNodeCIDR ? NodePodCIDRWatch() : nil
@@ -104,12 +106,12 @@ public actor ProxyDaemon {
             if let stopError { throw stopError }
             let ready = synced ? try await podCIDRsReady() : false
             if !ready {
-                await wake.wait(until: clock.now + .seconds(1))
+                await wake.wait(until: clock.now + .seconds(1), clock: clock)
                 continue
             }
             let due = epoch + scheduler.nextRunTime()
             if clock.now < due {
-                await wake.wait(until: min(due, clock.now + addressPollInterval))
+                await wake.wait(until: min(due, clock.now + addressPollInterval), clock: clock)
                 await pollAddressesIfDue()
                 continue
             }

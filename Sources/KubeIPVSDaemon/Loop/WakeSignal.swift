@@ -18,8 +18,8 @@ public actor WakeSignal {
         }
     }
 
-    /// Returns at the next signal (immediately if one is pending), or when `deadline` passes.
-    public func wait(until deadline: ContinuousClock.Instant) async {
+    /// Returns at the next signal (immediately if one is pending), or when `clock` reaches `deadline`.
+    public func wait(until deadline: Duration, clock: any LoopClock) async {
         if pending {
             pending = false
             return
@@ -28,7 +28,7 @@ public actor WakeSignal {
         let gen = generation
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.waitForSignal(gen) }
-            group.addTask { try? await Task.sleep(until: deadline, clock: .continuous) }
+            group.addTask { try? await clock.sleep(until: deadline) }
             await group.next()
             self.finish(gen)
             group.cancelAll()
