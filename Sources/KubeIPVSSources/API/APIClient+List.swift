@@ -54,17 +54,21 @@ private struct ListBody<Object: Decodable>: Decodable {
 }
 
 extension APIClient {
-    /// Fetches one page: `GET <collection>?limit=N[&continue=T][&labelSelector=...][&fieldSelector=...]`.
-    /// 410 (an expired continue token) throws `APIError(.gone)`.
+    /// Fetches one page: `GET <collection>?limit=N[&continue=T][&labelSelector=...][&fieldSelector=...]`, the first
+    /// page with `read`'s resourceVersion parameters. 410 (an expired continue token) throws `APIError(.gone)`.
     /// The body may be at most `maxBodyBytes` and `options.limits.maxPageBytes`; a larger one throws `.limitExceeded`
     /// as soon as it passes the cap, without reading the rest.
     public func listPage<Object: APIObject>(_ type: Object.Type = Object.self, _ resource: APIResource,
                                             options: ListOptions = ListOptions(),
-                                            continueToken: String? = nil,
+                                            continueToken: String? = nil, read: ListRead = .quorum,
                                             maxBodyBytes: Int? = nil) async throws -> ListPage<Object> {
         var parameters: [(String, String)] = []
         if options.pageSize > 0 { parameters.append(("limit", String(options.pageSize))) }
-        if let continueToken, !continueToken.isEmpty { parameters.append(("continue", continueToken)) }
+        if let continueToken, !continueToken.isEmpty {
+            parameters.append(("continue", continueToken))
+        } else {
+            parameters += read.parameters
+        }
         parameters += options.selectorParameters
         let url = url(resource, namespace: options.namespace, parameters)
         let operation = "list \(resource)"
@@ -88,11 +92,12 @@ extension APIClient {
         }
     }
 
-    /// Lists every page and joins them; all pages share the first page's resourceVersion. Bounded by
+    /// Lists every page and joins them; all pages share the first page's resourceVersion. `read` picks the watch
+    /// cache or etcd (docs/api-client.md); a server may answer a paged request in one page. Bounded by
     /// `options.limits`: too many pages, too many body bytes or past the deadline throws `.limitExceeded`.
     /// `now` reads the clock (injectable for tests).
     public func list<Object: APIObject>(_ type: Object.Type = Object.self, _ resource: APIResource,
-                                        options: ListOptions = ListOptions(),
+                                        options: ListOptions = ListOptions(), read: ListRead = .quorum,
                                         now: @Sendable () -> ContinuousClock.Instant = { .now })
         async throws -> ListResult<Object> {
         var result = ListResult<Object>(items: [], resourceVersion: "", malformedItems: [], pages: 0)
@@ -102,7 +107,7 @@ extension APIClient {
         repeat {
             try checkListLimits(result.pages, deadline: deadline, now: now(), options.limits, resource)
             var page = try await listPage(Object.self, resource, options: options, continueToken: token,
-                                          maxBodyBytes: bytesLeft)
+                                          read: read, maxBodyBytes: bytesLeft)
             bytesLeft -= page.bodyBytes
             page.bodyBytes = 0
             result.items += page.items

@@ -41,7 +41,11 @@ extension Reflector {
                 advance(object)
                 continuation.yield(.deleted(object))
             case .bookmark(let version):
-                state.withLockedValue { $0.resourceVersion = version; $0.bookmarks += 1 }
+                state.withLockedValue {
+                    $0.resourceVersion = version
+                    $0.lastSyncResourceVersion = version
+                    $0.bookmarks += 1
+                }
             case .error(let status):
                 let operation = "watch \(resource)"
                 let message = status.message ?? status.reason ?? "watch error"
@@ -72,7 +76,10 @@ extension Reflector {
 
     private func advance(_ object: Object) {
         state.withLockedValue { state in
-            if let version = object.apiMetadata.resourceVersion, !version.isEmpty { state.resourceVersion = version }
+            if let version = object.apiMetadata.resourceVersion, !version.isEmpty {
+                state.resourceVersion = version
+                state.lastSyncResourceVersion = version
+            }
             state.eventsDelivered += 1
         }
     }
