@@ -54,6 +54,9 @@ import Testing
         // The headless service's slice is filtered by the label selector; other-proxy's service too.
         #expect(await !ipvs.table().contains { $0.virtualServer.key.address == IPAddress("10.96.50.9")! })
         let opsAfterSync = await ipvs.log.count
+        // Start read Services, EndpointSlices and the Node from the watch cache, never etcd (docs/api-client.md).
+        let startReads = server.requestLog.listReads()
+        #expect(Set(startReads) == [.cache] && startReads.count >= 3, "\(startReads)")
 
         // A watch event: one endpoint removed.
         _ = try store.apply(.endpointSlices, try JSONValue.parse("""
@@ -74,6 +77,9 @@ import Testing
         store.expireWatchers()
         try await Task.sleep(for: .seconds(2))
         #expect(await ipvs.log.count == opsBeforeFaults, "relists must not churn the data plane")
+        // The relists after 410 read the cache not older than the last version seen; still no quorum read.
+        let relistReads = server.requestLog.listReads().dropFirst(startReads.count)
+        #expect(!relistReads.isEmpty && Set(relistReads) == [.notOlderThan], "\(relistReads)")
         _ = try store.delete(.services, namespace: "demo", name: "sticky")
         let sticky = VirtualServerKey(address: IPAddress("10.96.72.46")!, proto: .tcp, port: 8080)
         #expect(await eventually("delete after faults") { await !ipvs.table().contains { $0.virtualServer.key == sticky } })

@@ -109,6 +109,27 @@ import Testing
         }
     }
 
+    @Test func aCacheReadAnsweredInOnePageIsHeldToTheListCapNotThePageCap() async throws {
+        let store = try store(services: 30)
+        var options = ListOptions(pageSize: 5)
+        options.limits = ListLimits(maxPages: 100, maxPageBytes: 2_000, maxBodyBytes: 1 << 20, deadline: .seconds(30))
+        try await withServer(store: store) { _, client in
+            let cached = try await client.list(TestService.self, .services, options: options, read: .cache)
+            #expect(cached.pages == 1 && cached.items.count == 30)
+            // The same bytes in one quorum page are over the page cap; a tighter list cap refuses the cache read.
+            var unpaged = options
+            unpaged.pageSize = 0
+            let error = await #expect(throws: APIError.self) {
+                try await client.list(TestService.self, .services, options: unpaged, read: .quorum)
+            }
+            #expect(error?.code == .limitExceeded)
+            options.limits.maxBodyBytes = 2_000
+            await #expect(throws: APIError.self) {
+                try await client.list(TestService.self, .services, options: options, read: .cache)
+            }
+        }
+    }
+
     @Test func theServerRefusesACacheReadAheadOfItAndAVersionBesideAContinueToken() async throws {
         let store = try store(services: 3)
         try await withServer(store: store) { _, client in

@@ -56,8 +56,9 @@ private struct ListBody<Object: Decodable>: Decodable {
 extension APIClient {
     /// Fetches one page: `GET <collection>?limit=N[&continue=T][&labelSelector=...][&fieldSelector=...]`, the first
     /// page with `read`'s resourceVersion parameters. 410 (an expired continue token) throws `APIError(.gone)`.
-    /// The body may be at most `maxBodyBytes` and `options.limits.maxPageBytes`; a larger one throws `.limitExceeded`
-    /// as soon as it passes the cap, without reading the rest.
+    /// The body may be at most `maxBodyBytes` and `options.limits.maxPageBytes` (`maxBodyBytes` for the first page
+    /// of a cache read, which may be the whole list); a larger one throws `.limitExceeded` as soon as it passes the
+    /// cap, without reading the rest.
     public func listPage<Object: APIObject>(_ type: Object.Type = Object.self, _ resource: APIResource,
                                             options: ListOptions = ListOptions(),
                                             continueToken: String? = nil, read: ListRead = .quorum,
@@ -78,7 +79,12 @@ extension APIClient {
             guard response.status.code == 200 else {
                 throw await self.failure(response, operation: operation, url: url)
             }
-            let cap = min(maxBodyBytes ?? options.limits.maxPageBytes, options.limits.maxPageBytes)
+            // A watch-cache read may come back in one page whatever the limit (docs/api-client.md): its first
+            // page is held to the whole list's cap, not a page's.
+            let unpaged = read != .quorum && (continueToken ?? "").isEmpty
+            let pageCap = unpaged ? max(options.limits.maxPageBytes, options.limits.maxBodyBytes)
+                                  : options.limits.maxPageBytes
+            let cap = min(maxBodyBytes ?? pageCap, pageCap)
             let bytes: ByteBuffer
             do { bytes = try await response.body.collect(upTo: cap) } catch let error as NIOTooManyBytesError {
                 throw APIError(.limitExceeded, operation: operation, url: url,
