@@ -33,6 +33,16 @@ public final class FaultInjector: Sendable {
         }
     }
 
+    /// How the server answers a watch-list request (`sendInitialEvents=true`).
+    public enum WatchListSupport: Sendable, Equatable {
+        /// Serves it: initial ADDED events, then the initial-events-end BOOKMARK (kube-apiserver with WatchList).
+        case served
+        /// 422 Invalid, as kube-apiserver without the WatchList feature gate.
+        case rejected
+        /// Ignores the parameter and serves a plain watch (an older server): no initial-events-end bookmark.
+        case ignored
+    }
+
     struct State {
         var refuseNext = 0
         var refusing = false
@@ -43,6 +53,7 @@ public final class FaultInjector: Sendable {
         var ignoreWatchTimeouts = false
         var hostileList: HostileList?
         var pagesCacheLists = false
+        var watchList = WatchListSupport.served
     }
 
     private let state = NIOLockedValueBox(State())
@@ -97,6 +108,13 @@ public final class FaultInjector: Sendable {
     }
 
     var pagesCacheLists: Bool { state.withLockedValue { $0.pagesCacheLists } }
+
+    /// Sets how watch-list requests are answered.
+    public func setWatchList(_ support: WatchListSupport) {
+        state.withLockedValue { $0.watchList = support }
+    }
+
+    var watchList: WatchListSupport { state.withLockedValue { $0.watchList } }
 
     /// Serves every list (not watch) request as `list` until set to nil.
     public func setHostileList(_ list: HostileList?) {

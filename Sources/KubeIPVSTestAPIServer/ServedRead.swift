@@ -13,11 +13,13 @@ public enum ServedRead: String, Sendable, Hashable {
     case continuation
     /// A watch.
     case watch
+    /// A watch-list (`watch=1&sendInitialEvents=true`): the initial state streamed from the watch cache.
+    case watchList
 
     /// The read `query` asks for (not validated; see `validatedListRead`).
     public init(query: [String: String]) {
         if query["watch"] == "1" || query["watch"] == "true" {
-            self = .watch
+            self = query["sendInitialEvents"] == "true" ? .watchList : .watch
         } else if let token = query["continue"], !token.isEmpty {
             self = .continuation
         } else {
@@ -31,7 +33,7 @@ public enum ServedRead: String, Sendable, Hashable {
     }
 
     /// Whether the watch cache serves it (no etcd read).
-    public var fromCache: Bool { self == .cache || self == .notOlderThan }
+    public var fromCache: Bool { self == .cache || self == .notOlderThan || self == .watchList }
 
     /// The list's read after kube-apiserver's validation of the list options: a resourceVersionMatch needs a
     /// resourceVersion, a continue token allows neither; a cache read ahead of the store's newest resourceVersion
@@ -59,5 +61,34 @@ public enum ServedRead: String, Sendable, Hashable {
                                message: "Too large resource version: \(requested), current: \(current)")
         }
         return read
+    }
+
+    /// Whether a watch asks for watch-list, after kube-apiserver's validation: `sendInitialEvents` needs
+    /// `resourceVersionMatch=NotOlderThan` and `allowWatchBookmarks=true`, and a watch takes a resourceVersionMatch
+    /// only with it. `support` plays a server without the WatchList feature (422) or one that ignores it.
+    static func validatedWatchList(_ query: [String: String], support: FaultInjector.WatchListSupport) throws -> Bool {
+        let send = query["sendInitialEvents"] == "true"
+        let match = query["resourceVersionMatch"] ?? ""
+        switch support {
+        case .ignored: return false
+        case .rejected where send:
+            throw TestAPIError(code: 422, reason: "Invalid", message: "ListOptions.meta.k8s.io \"\" is invalid: "
+                               + "sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the "
+                               + "WatchList feature gate is enabled")
+        default: break
+        }
+        guard send else {
+            if !match.isEmpty {
+                throw TestAPIError.badRequest("resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided")
+            }
+            return false
+        }
+        guard match == "NotOlderThan" else {
+            throw TestAPIError.badRequest("sendInitialEvents requires setting resourceVersionMatch to NotOlderThan")
+        }
+        guard query["allowWatchBookmarks"] == "true" else {
+            throw TestAPIError.badRequest("sendInitialEvents requires setting allowWatchBookmarks to true")
+        }
+        return true
     }
 }

@@ -141,8 +141,9 @@ extension TestAPIServer {
                 return value
             }
             let seconds = faults.ignoresWatchTimeouts ? nil : request.query["timeoutSeconds"].flatMap { Int($0) }
-            return .watch(resource, WatchQuery(namespace: target.namespace, labels: labels, fields: fields,
-                                               resourceVersion: version),
+            var query = WatchQuery(namespace: target.namespace, labels: labels, fields: fields, resourceVersion: version)
+            query.sendInitialEvents = try ServedRead.validatedWatchList(request.query, support: faults.watchList)
+            return .watch(resource, query,
                           bookmarks: request.query["allowWatchBookmarks"] == "true",
                           timeout: seconds.map { .seconds($0) } ?? configuration.defaultWatchTimeout)
         case (.GET, nil):

@@ -21,6 +21,9 @@ public final class Reflector<Object: APIObject>: Sendable {
         public var minimumWatchDuration: Duration
         /// The longest watch event line kept; a longer one drops the watch and relists (docs/bounds.md).
         public var maximumEventBytes: Int
+        /// Stream the initial state with a watch-list instead of listing, while the server supports it
+        /// (docs/api-client.md); off by default.
+        public var watchList = false
 
         /// A configuration; the defaults are client-go's.
         public init(listOptions: ListOptions = ListOptions(), watchTimeoutSeconds: ClosedRange<Int> = 300...600,
@@ -87,8 +90,13 @@ public final class Reflector<Object: APIObject>: Sendable {
         while !Task.isCancelled {
             let before = progressMark
             do {
-                if statistics.resourceVersion == nil { try await relist() }
-                let progressed = try await watchOnce()
+                let progressed: Bool
+                if statistics.resourceVersion == nil, let streamed = try await watchListIfSupported() {
+                    progressed = streamed
+                } else {
+                    if statistics.resourceVersion == nil { try await relist() }
+                    progressed = try await watchOnce()
+                }
                 consecutiveGone = 0
                 if progressed {
                     backoff.reset()

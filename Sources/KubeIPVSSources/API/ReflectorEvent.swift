@@ -36,6 +36,10 @@ public struct ReflectorStatistics: Sendable, Equatable {
     public var cacheLists = 0
     /// Lists read from etcd (no resourceVersion): only after the cache could not serve a relist.
     public var quorumLists = 0
+    /// Watch-lists whose initial state arrived whole (each emitted `.replaced` and counts in `lists` too).
+    public var watchLists = 0
+    /// The server refused watch-list or did not end its initial events: list+watch from then on.
+    public var watchListUnsupported = false
     /// The read of the latest list request, successful or not.
     public var lastListRead: ListRead?
     /// The cache refused `lastSyncResourceVersion` (410, too large): the next list is a quorum read.
