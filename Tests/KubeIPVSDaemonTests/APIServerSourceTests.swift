@@ -87,6 +87,41 @@ import Testing
         try await client.shutdown()
     }
 
+    /// With watch-list, the daemon's three sources start from streamed initial state, with no list at all; a
+    /// server that rejects it costs one refused request per resource, then cache reads (docs/api-client.md).
+    @Test(arguments: [FaultInjector.WatchListSupport.served, .rejected])
+    func daemonStartsFromWatchListWhereTheServerServesIt(support: FaultInjector.WatchListSupport) async throws {
+        let store = APIStore()
+        _ = try store.seed(path: Self.examplesPath())
+        let server = TestAPIServer(store: store, logger: Self.logger)
+        server.faults.setWatchList(support)
+        try await server.bind()
+        let serverTask = Task { try await server.run() }
+        defer { serverTask.cancel() }
+        let client = try APIClient(configuration: ClientConfiguration(server: server.baseURL!, requestTimeout: .seconds(5)),
+                                   logger: Self.logger)
+        let ipvs = FakeIPVS()
+        let kernel = IPVSProxier.Kernel(ipvs: ipvs, ipsets: FakeIPSet(), links: FakeLinkAddress(), restoreRules: { _, _ in })
+        let daemon = try ProxyDaemon(
+            source: APIServerSource(client: client, nodeName: "node1", watchList: true, logger: Self.logger),
+            proxier: try IPVSProxier(kernel: kernel, config: ProxyConfiguration(), logger: Self.logger),
+            node: .init(name: "node1", localAddresses: { [LocalAddress(interface: "eth0", address: IPAddress("10.0.0.10")!)] }),
+            minSyncPeriod: .zero, syncPeriod: .seconds(30), metrics: DaemonMetrics(), health: HealthState(timeout: 60),
+            logger: Self.logger)
+        let run = Task { try await daemon.run() }
+        defer { run.cancel() }
+        let web = VirtualServerKey(address: IPAddress("10.96.198.132")!, proto: .tcp, port: 80)
+        #expect(await eventually("initial state") { await ipvs.realServers(of: web).count == 3 })
+        let reads = server.requestLog.resourceRequests.filter { $0.method == "GET" }.map(\.read)
+        #expect(reads.filter { $0 == .watchList }.count == 3, "\(reads)")
+        if support == .served {
+            #expect(server.requestLog.listReads().isEmpty, "\(reads)")
+        } else {
+            #expect(Set(server.requestLog.listReads()) == [.cache], "\(reads)")
+        }
+        try await client.shutdown()
+    }
+
     @Test func fallbackEventIsPublished() async throws {
         let store = APIStore()
         let server = TestAPIServer(store: store, logger: Self.logger)
