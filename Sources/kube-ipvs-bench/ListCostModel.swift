@@ -34,6 +34,8 @@ struct ListCostModel {
               watch-cache reads (now): \(nodes * 3) list requests, none reaching etcd (0 GB read); the same \
             \(fixed(gigabytes)) GB sent from kube-apiserver memory: ~\(fixed(sendSeconds)) s; relists after 410 \
             likewise (NotOlderThan, \(nodes * 3) requests, 0 from etcd)
+              watch-list (opt-in): \(nodes * 3) watch requests, none reaching etcd; the state streamed object by object \
+            (about the same bytes), so kube-apiserver never holds a whole list response in memory
             """)
     }
 
