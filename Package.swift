@@ -89,6 +89,7 @@ let package = Package(
         ]),
         .executableTarget(name: "kube-ipvs-bench", dependencies: [
             "KubeIPVSCore", "KubeIPVSKernel", "KubeIPVSNetlink", "KubeIPVSIptables", "KubeIPVSDaemon", "KubeIPVSTesting",
+            "KubeIPVSSources", "KubeIPVSTestAPIServer",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Runs inside the qemu guest (Tests/Guest): the IPVS contract, traffic and benchmark on a real kernel.

@@ -7,6 +7,9 @@ extension APIStore {
         public var stored: [String: Int] = [:]
         /// Documents skipped because their kind is not served (Namespace, Deployment, ...).
         public var skippedKinds: [String] = []
+
+        /// Nothing stored yet.
+        public init() {}
     }
 
     /// Seeds from a file or a directory (its `.json`, `.jsonl`, `.yaml` and `.yml` files in name order):

@@ -20,6 +20,9 @@ public struct WatchQuery: Sendable {
     public var fields: ParsedFieldSelector?
     /// `resourceVersion`; nil or 0 starts with synthetic ADDED events for the current state.
     public var resourceVersion: UInt64?
+    /// `sendInitialEvents=true` (watch-list): the current state as ADDED events, then a BOOKMARK annotated
+    /// `k8s.io/initial-events-end: "true"`, whatever the resourceVersion (NotOlderThan).
+    public var sendInitialEvents = false
 
     /// A watch query.
     public init(namespace: String? = nil, labels: ParsedLabelSelector = .everything, fields: ParsedFieldSelector? = nil,
@@ -71,7 +74,12 @@ extension APIStore {
             state.nextWatcherID += 1
             var watcher = Watcher(resource: resource, query: query, startResourceVersion: state.resourceVersion,
                                   continuation: continuation)
-            if let from = query.resourceVersion, from != 0 {
+            if query.sendInitialEvents {
+                var backlog = Self.initialEvents(state, resource, query.listQuery)
+                backlog += resource.bookmarkObject(resourceVersion: state.resourceVersion, initialEventsEnd: true)
+                    .watchLine(type: "BOOKMARK")
+                continuation.yield(.line(backlog))
+            } else if let from = query.resourceVersion, from != 0 {
                 guard from >= state.floor else {
                     throw TestAPIError.tooOldResourceVersion(requested: from, oldest: state.floor + 1)
                 }
@@ -83,12 +91,7 @@ extension APIStore {
                 }
                 if !backlog.isEmpty { continuation.yield(.line(backlog)) }
             } else {
-                let matcher = query.listQuery
-                var backlog: [UInt8] = []
-                for object in state.objects[resource, default: [:]].values.sorted(by: { $0.key < $1.key })
-                where matcher.matches(object) {
-                    backlog += object.watchLine(type: "ADDED")
-                }
+                let backlog = Self.initialEvents(state, resource, query.listQuery)
                 if !backlog.isEmpty { continuation.yield(.line(backlog)) }
             }
             state.watchers[id] = watcher
@@ -96,6 +99,16 @@ extension APIStore {
         }
         continuation.onTermination = { [weak self] _ in self?.cancelWatch(id) }
         return (id, stream)
+    }
+
+    /// The current objects matching `matcher` as ADDED event lines, in key order.
+    private static func initialEvents(_ state: State, _ resource: ServedResource, _ matcher: ListQuery) -> [UInt8] {
+        var backlog: [UInt8] = []
+        for object in state.objects[resource, default: [:]].values.sorted(by: { $0.key < $1.key })
+        where matcher.matches(object) {
+            backlog += object.watchLine(type: "ADDED")
+        }
+        return backlog
     }
 
     /// Queues a BOOKMARK carrying the current resourceVersion; queued behind every change already sent, so a client

@@ -43,10 +43,14 @@ public struct ServedResource: Sendable, Hashable, CustomStringConvertible {
 
     /// The object kube-apiserver sends in a BOOKMARK event: the zero value of the kind, encoded by Go,
     /// with only `metadata.resourceVersion` set (shapes copied from real captures and Go zero values).
-    func bookmarkObject(resourceVersion: UInt64) -> JSONValue {
-        let metadata = JSONValue.object(JSONObject([
+    func bookmarkObject(resourceVersion: UInt64, initialEventsEnd: Bool = false) -> JSONValue {
+        var fields: [(String, JSONValue)] = [
             ("resourceVersion", .string(String(resourceVersion))), ("creationTimestamp", .null),
-        ]))
+        ]
+        if initialEventsEnd {
+            fields.append(("annotations", .object(JSONObject([("k8s.io/initial-events-end", .string("true"))]))))
+        }
+        let metadata = JSONValue.object(JSONObject(fields))
         var members: [(String, JSONValue)] = [
             ("kind", .string(kind)), ("apiVersion", .string(apiVersion)), ("metadata", metadata),
         ]

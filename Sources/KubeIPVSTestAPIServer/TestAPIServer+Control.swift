@@ -9,7 +9,10 @@
 ///     POST /_test/truncate-next-event         send the next event half-written, then drop
 ///     POST /_test/refuse-connections?count=N  close the next N connections at once
 ///     POST /_test/fail-requests?count=N&code=500&reason=InternalError[&path=...][&watch=true|false]
+///                                             [&read=cache,notOlderThan,quorum][&message=...]
 ///     POST /_test/ignore-watch-timeouts?on=true|false   watches stay silent past timeoutSeconds (dead peer)
+///     POST /_test/page-cache-lists?on=true|false   watch-cache lists honour limit (kube-apiserver 1.31+)
+///     POST /_test/watch-list?support=served|rejected|ignored   how watch-list (sendInitialEvents) is answered
 ///     POST /_test/clear-failures              forget pending fail-requests
 ///     POST /_test/split-writes?size=N         write watch events in N-byte chunks (no size: whole events)
 ///     POST /_test/inject-watch-bytes          body: raw bytes sent to every watch as they are (malformed events)
@@ -45,12 +48,23 @@ extension TestAPIServer {
             store.injectWatchBytes(Array(request.body.readableBytesView), resource: resource)
         case (.POST, "/_test/clear-failures"): faults.clearRequestFailures()
         case (.POST, "/_test/ignore-watch-timeouts"): faults.setIgnoringWatchTimeouts(request.query["on"] != "false")
+        case (.POST, "/_test/watch-list"):
+            let support: FaultInjector.WatchListSupport
+            switch request.query["support"] {
+            case "rejected": support = .rejected
+            case "ignored": support = .ignored
+            default: support = .served
+            }
+            faults.setWatchList(support)
+        case (.POST, "/_test/page-cache-lists"): faults.setPagingCacheLists(request.query["on"] != "false")
         case (.POST, "/_test/split-writes"): faults.splitWatchWrites(into: request.query["size"].flatMap { Int($0) })
         case (.POST, "/_test/fail-requests"):
             faults.failRequests(FaultInjector.RequestFailure(
                 code: request.query["code"].flatMap { Int($0) } ?? 500,
                 reason: request.query["reason"] ?? "InternalError", pathContains: request.query["path"],
-                watch: request.query["watch"].map { $0 == "true" }, count: count))
+                watch: request.query["watch"].map { $0 == "true" },
+                reads: request.query["read"].map { Set($0.split(separator: ",").compactMap { ServedRead(rawValue: String($0)) }) },
+                message: request.query["message"] ?? "injected failure", count: count))
         case (.GET, "/_test/state"):
             return .json(.ok, .object(JSONObject([
                 ("resourceVersion", .int(Int64(store.resourceVersion))),

@@ -81,7 +81,8 @@ extension TestAPIServer {
            let hostile = faults.hostileList {
             return try await writeHostileList(hostile, outbound: outbound) && head.isKeepAlive
         }
-        if !request.path.hasPrefix("/_test/"), let failure = faults.failure(path: request.path, watch: request.isWatch) {
+        if !request.path.hasPrefix("/_test/"),
+           let failure = faults.failure(path: request.path, read: ServedRead(query: request.query)) {
             reply = .json(HTTPResponseStatus(statusCode: failure.code), failure.status)
         } else {
             do { reply = try route(request) } catch let error as TestAPIError {
@@ -140,13 +141,16 @@ extension TestAPIServer {
                 return value
             }
             let seconds = faults.ignoresWatchTimeouts ? nil : request.query["timeoutSeconds"].flatMap { Int($0) }
-            return .watch(resource, WatchQuery(namespace: target.namespace, labels: labels, fields: fields,
-                                               resourceVersion: version),
+            var query = WatchQuery(namespace: target.namespace, labels: labels, fields: fields, resourceVersion: version)
+            query.sendInitialEvents = try ServedRead.validatedWatchList(request.query, support: faults.watchList)
+            return .watch(resource, query,
                           bookmarks: request.query["allowWatchBookmarks"] == "true",
                           timeout: seconds.map { .seconds($0) } ?? configuration.defaultWatchTimeout)
         case (.GET, nil):
-            // resourceVersion=0 is served from the watch cache, where limit is ignored.
-            let limit = request.query["resourceVersion"] == "0" ? nil : request.query["limit"].flatMap { Int($0) }
+            // The watch cache ignores limit before kube-apiserver 1.31 (docs/api-client.md).
+            let read = try ServedRead.validatedListRead(request.query, current: store.resourceVersion)
+            let paged = !read.fromCache || faults.pagesCacheLists
+            let limit = paged ? request.query["limit"].flatMap { Int($0) } : nil
             return .json(.ok, try store.list(resource, ListQuery(namespace: target.namespace, labels: labels,
                                                                  fields: fields, limit: limit,
                                                                  continueToken: request.query["continue"])))

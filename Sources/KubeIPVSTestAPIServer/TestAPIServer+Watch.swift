@@ -55,6 +55,7 @@ extension TestAPIServer {
     }
 
     private func writeEvent(_ bytes: [UInt8], outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>) async throws {
+        watchBytes.withLockedValue { $0 += bytes.count }
         guard let size = faults.splitWrites else {
             try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: bytes))))
             return

@@ -63,6 +63,9 @@ public final class TestAPIServer: Sendable {
     public let faults: FaultInjector
     /// Requests received.
     public let requestLog = RequestLog()
+    /// Bytes of watch events written so far (watch bodies are chunked: a client sees no Content-Length).
+    public var watchBytesWritten: Int { watchBytes.withLockedValue { $0 } }
+    let watchBytes = NIOLockedValueBox(0)
     let logger: Logger
     private let listener = NIOLockedValueBox<NIOAsyncChannel<Connection, Never>?>(nil)
 

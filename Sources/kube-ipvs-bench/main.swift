@@ -4,6 +4,7 @@
 //   iptables  the iptables fallback proxier, full and one-change syncs, in a fresh network namespace (root)
 //   daemon       IPVSProxier on the real kernel: full sync vs `ipvsadm -R`, EndpointSlice change latency
 //   daemon-rest  a ProxyDaemon after its first sync: CPU at rest, peak RSS
+//   api-list     one node's start against the in-process test API server: cache vs quorum reads, cost model
 // The IPVS benchmarks run in the qemu guest: Tests/Guest/run-guest-bench.sh.
 import Foundation
 
@@ -14,6 +15,7 @@ let usage = """
     \(IptablesBenchmark.usage)
            kube-ipvs-bench daemon|daemon-rest [--services N] [--endpoints N] [--changes N] [--seconds N]
                                               [--fake] [--no-ipvsadm] [--strict]
+           kube-ipvs-bench api-list [--services N] [--endpoints N] [--nodes N]
     Build with -c release for figures that mean anything. IPVS and daemon (root, ip_vs):
     Tests/Guest/run-guest-bench.sh [daemon].
     """
@@ -29,6 +31,7 @@ do {
     case "iptables": exit(try await IptablesBenchmark.run(Array(benchArgs.dropFirst())))
     case "daemon": try await DaemonBenchmark.run(Array(benchArgs.dropFirst()), rest: false)
     case "daemon-rest": try await DaemonBenchmark.run(Array(benchArgs.dropFirst()), rest: true)
+    case "api-list": try await ListBench.run(Array(benchArgs.dropFirst()))
     default:
         print(usage)
         exit(2)

@@ -62,6 +62,7 @@ struct WatchStreamParsingTests {
             case .modified(let s): summary.append("MODIFIED \(s.apiMetadata.key)@\(s.apiMetadata.resourceVersion!)")
             case .deleted(let s): summary.append("DELETED \(s.apiMetadata.key)@\(s.apiMetadata.resourceVersion!)")
             case .bookmark(let version): summary.append("BOOKMARK \(version)")
+            case .initialEventsEnd(let version): summary.append("INITIAL-EVENTS-END \(version)")
             case .error(let status): summary.append("ERROR \(status.code ?? 0)")
             case .malformed(let error): summary.append("MALFORMED \(error)")
             }

@@ -17,13 +17,16 @@ public struct APIServerSource: ObjectSource {
     let metrics: DaemonMetrics?
     let listLimits: ListLimits
     let maximumEventBytes: Int
+    let watchList: Bool
     let now: @Sendable () -> Date
 
     /// `listLimits` bound every list (docs/bounds.md); `now` dates the busy marks (injectable for tests);
     /// `metrics` counts oversized watch events. `maximumEventBytes` is the longest watch event line kept.
+    /// `watchList` streams the initial state with watch-list where the server serves it (docs/api-client.md).
     public init(client: APIClient, nodeName: String, health: HealthState? = nil, metrics: DaemonMetrics? = nil,
-                listLimits: ListLimits = .default, maximumEventBytes: Int = 16 << 20,
+                listLimits: ListLimits = .default, maximumEventBytes: Int = 16 << 20, watchList: Bool = false,
                 now: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
+        self.watchList = watchList
         self.client = client
         self.nodeName = nodeName
         self.health = health
@@ -37,7 +40,9 @@ public struct APIServerSource: ObjectSource {
     func configuration<Object: APIObject>(_ options: ListOptions) -> Reflector<Object>.Configuration {
         var options = options
         options.limits = listLimits
-        return .init(listOptions: options, maximumEventBytes: maximumEventBytes)
+        var configuration = Reflector<Object>.Configuration(listOptions: options, maximumEventBytes: maximumEventBytes)
+        configuration.watchList = watchList
+        return configuration
     }
 
     /// Counts `resource`'s oversized watch events in `metrics`.

@@ -54,17 +54,22 @@ private struct ListBody<Object: Decodable>: Decodable {
 }
 
 extension APIClient {
-    /// Fetches one page: `GET <collection>?limit=N[&continue=T][&labelSelector=...][&fieldSelector=...]`.
-    /// 410 (an expired continue token) throws `APIError(.gone)`.
-    /// The body may be at most `maxBodyBytes` and `options.limits.maxPageBytes`; a larger one throws `.limitExceeded`
-    /// as soon as it passes the cap, without reading the rest.
+    /// Fetches one page: `GET <collection>?limit=N[&continue=T][&labelSelector=...][&fieldSelector=...]`, the first
+    /// page with `read`'s resourceVersion parameters. 410 (an expired continue token) throws `APIError(.gone)`.
+    /// The body may be at most `maxBodyBytes` and `options.limits.maxPageBytes` (`maxBodyBytes` for the first page
+    /// of a cache read, which may be the whole list); a larger one throws `.limitExceeded` as soon as it passes the
+    /// cap, without reading the rest.
     public func listPage<Object: APIObject>(_ type: Object.Type = Object.self, _ resource: APIResource,
                                             options: ListOptions = ListOptions(),
-                                            continueToken: String? = nil,
+                                            continueToken: String? = nil, read: ListRead = .quorum,
                                             maxBodyBytes: Int? = nil) async throws -> ListPage<Object> {
         var parameters: [(String, String)] = []
         if options.pageSize > 0 { parameters.append(("limit", String(options.pageSize))) }
-        if let continueToken, !continueToken.isEmpty { parameters.append(("continue", continueToken)) }
+        if let continueToken, !continueToken.isEmpty {
+            parameters.append(("continue", continueToken))
+        } else {
+            parameters += read.parameters
+        }
         parameters += options.selectorParameters
         let url = url(resource, namespace: options.namespace, parameters)
         let operation = "list \(resource)"
@@ -74,7 +79,12 @@ extension APIClient {
             guard response.status.code == 200 else {
                 throw await self.failure(response, operation: operation, url: url)
             }
-            let cap = min(maxBodyBytes ?? options.limits.maxPageBytes, options.limits.maxPageBytes)
+            // A watch-cache read may come back in one page whatever the limit (docs/api-client.md): its first
+            // page is held to the whole list's cap, not a page's.
+            let unpaged = read != .quorum && (continueToken ?? "").isEmpty
+            let pageCap = unpaged ? max(options.limits.maxPageBytes, options.limits.maxBodyBytes)
+                                  : options.limits.maxPageBytes
+            let cap = min(maxBodyBytes ?? pageCap, pageCap)
             let bytes: ByteBuffer
             do { bytes = try await response.body.collect(upTo: cap) } catch let error as NIOTooManyBytesError {
                 throw APIError(.limitExceeded, operation: operation, url: url,
@@ -88,11 +98,12 @@ extension APIClient {
         }
     }
 
-    /// Lists every page and joins them; all pages share the first page's resourceVersion. Bounded by
+    /// Lists every page and joins them; all pages share the first page's resourceVersion. `read` picks the watch
+    /// cache or etcd (docs/api-client.md); a server may answer a paged request in one page. Bounded by
     /// `options.limits`: too many pages, too many body bytes or past the deadline throws `.limitExceeded`.
     /// `now` reads the clock (injectable for tests).
     public func list<Object: APIObject>(_ type: Object.Type = Object.self, _ resource: APIResource,
-                                        options: ListOptions = ListOptions(),
+                                        options: ListOptions = ListOptions(), read: ListRead = .quorum,
                                         now: @Sendable () -> ContinuousClock.Instant = { .now })
         async throws -> ListResult<Object> {
         var result = ListResult<Object>(items: [], resourceVersion: "", malformedItems: [], pages: 0)
@@ -102,7 +113,7 @@ extension APIClient {
         repeat {
             try checkListLimits(result.pages, deadline: deadline, now: now(), options.limits, resource)
             var page = try await listPage(Object.self, resource, options: options, continueToken: token,
-                                          maxBodyBytes: bytesLeft)
+                                          read: read, maxBodyBytes: bytesLeft)
             bytesLeft -= page.bodyBytes
             page.bodyBytes = 0
             result.items += page.items

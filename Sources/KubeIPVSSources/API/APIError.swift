@@ -50,6 +50,12 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     /// Whether the client must relist (410 Gone by HTTP status or ERROR event).
     public var isGone: Bool { code == .gone }
 
+    /// Whether the watch cache refused a read at a resourceVersion newer than it has: kube-apiserver answers 504
+    /// `Too large resource version: RV, current: N` (client-go's `isTooLargeResourceVersionError`).
+    public var isTooLargeResourceVersion: Bool {
+        code == .httpStatus && message.contains("Too large resource version")
+    }
+
     public var description: String {
         var text = "\(operation): \(code.rawValue)"
         if let httpStatus { text += " (HTTP \(httpStatus))" }

@@ -2,12 +2,12 @@ extension Reflector {
     /// One watch from the current resourceVersion until the server ends it. Returns whether it made progress
     /// (an event arrived or it lasted at least `minimumWatchDuration`). The resourceVersion advances with every
     /// event, so a broken connection resumes exactly after the last event received.
-    func watchOnce() async throws -> Bool {
+    func watchOnce(watchList: Bool = false) async throws -> Bool {
         let timeout = Int.random(in: configuration.watchTimeoutSeconds)
         let deadline = Duration.seconds(timeout) + configuration.watchGrace
         let started = ContinuousClock.now
         let events = try await withThrowingTaskGroup(of: Int?.self) { group in
-            group.addTask { try await self.consumeWatch(timeoutSeconds: timeout) }
+            group.addTask { try await self.consumeWatch(timeoutSeconds: timeout, watchList: watchList) }
             group.addTask {
                 try await Task.sleep(for: deadline)
                 return nil
@@ -22,17 +22,31 @@ extension Reflector {
         return events > 0 || ContinuousClock.now - started >= configuration.minimumWatchDuration
     }
 
-    /// Streams one watch into `events`; returns how many events it carried.
-    private func consumeWatch(timeoutSeconds: Int) async throws -> Int {
-        let from = statistics.resourceVersion
+    /// Streams one watch into `events`; returns how many events it carried. A watch-list first gathers its initial
+    /// state (``InitialEvents``) and emits it as `.replaced`.
+    private func consumeWatch(timeoutSeconds: Int, watchList: Bool) async throws -> Int {
+        let from = watchList ? rewatchResourceVersion : statistics.resourceVersion
         let stream = try await client.watch(Object.self, resource, options: configuration.listOptions,
                                             resourceVersion: from, timeoutSeconds: timeoutSeconds,
+                                            sendInitialEvents: watchList,
                                             maximumEventBytes: configuration.maximumEventBytes)
         state.withLockedValue { $0.watches += 1 }
-        logger.debug("watching", metadata: ["resourceVersion": "\(from ?? "")", "timeoutSeconds": "\(timeoutSeconds)"])
+        logger.debug("watching", metadata: ["resourceVersion": "\(from ?? "")", "timeoutSeconds": "\(timeoutSeconds)",
+                                            "watchList": "\(watchList)"])
+        var initial = watchList ? InitialEvents<Object>(limits: configuration.listOptions.limits) : nil
+        if watchList { listActivity?(true) }
+        defer { if initial != nil { listActivity?(false) } }
         var count = 0
         for try await event in stream {
             count += 1
+            if initial != nil {
+                if let (objects, version) = try takeInitial(event, into: &initial!) {
+                    initial = nil
+                    listActivity?(false)
+                    finishInitialEvents(objects, resourceVersion: version)
+                }
+                continue
+            }
             switch event {
             case .added(let object), .modified(let object):
                 advance(object)
@@ -40,8 +54,12 @@ extension Reflector {
             case .deleted(let object):
                 advance(object)
                 continuation.yield(.deleted(object))
-            case .bookmark(let version):
-                state.withLockedValue { $0.resourceVersion = version; $0.bookmarks += 1 }
+            case .bookmark(let version), .initialEventsEnd(let version):
+                state.withLockedValue {
+                    $0.resourceVersion = version
+                    $0.lastSyncResourceVersion = version
+                    $0.bookmarks += 1
+                }
             case .error(let status):
                 let operation = "watch \(resource)"
                 let message = status.message ?? status.reason ?? "watch error"
@@ -53,6 +71,7 @@ extension Reflector {
                 reportMalformed(error)
             }
         }
+        if initial != nil { throw WatchListUnsupported.error("the watch ended before its initial events did") }
         return count
     }
 
@@ -72,7 +91,10 @@ extension Reflector {
 
     private func advance(_ object: Object) {
         state.withLockedValue { state in
-            if let version = object.apiMetadata.resourceVersion, !version.isEmpty { state.resourceVersion = version }
+            if let version = object.apiMetadata.resourceVersion, !version.isEmpty {
+                state.resourceVersion = version
+                state.lastSyncResourceVersion = version
+            }
             state.eventsDelivered += 1
         }
     }

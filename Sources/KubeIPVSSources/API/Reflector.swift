@@ -1,10 +1,10 @@
 import Logging
 import NIOConcurrencyHelpers
 
-/// client-go's reflector for one resource: list (paged), then watch from the list's resourceVersion, and keep going.
-/// BOOKMARKs advance the resourceVersion; a watch the server ends (timeoutSeconds) is resumed from the last
-/// resourceVersion without relisting; 410 Gone (status or ERROR event) relists and emits `.replaced` with the
-/// current state; connection errors and error statuses retry with bounded exponential backoff and jitter.
+/// client-go's reflector for one resource: list, then watch from the list's resourceVersion, and keep going.
+/// Lists read the API server's watch cache, not etcd (docs/api-client.md). BOOKMARKs advance the resourceVersion;
+/// a watch the server ends (timeoutSeconds) is resumed from the last resourceVersion without relisting; 410 Gone
+/// (status or ERROR event) relists and emits `.replaced` with the current state; connection errors and error statuses retry with bounded exponential backoff and jitter.
 /// Malformed events are logged, counted and skipped. The constructor starts nothing; `run()` does.
 public final class Reflector<Object: APIObject>: Sendable {
     /// Tunables.
@@ -21,6 +21,9 @@ public final class Reflector<Object: APIObject>: Sendable {
         public var minimumWatchDuration: Duration
         /// The longest watch event line kept; a longer one drops the watch and relists (docs/bounds.md).
         public var maximumEventBytes: Int
+        /// Stream the initial state with a watch-list instead of listing, while the server supports it
+        /// (docs/api-client.md); off by default.
+        public var watchList = false
 
         /// A configuration; the defaults are client-go's.
         public init(listOptions: ListOptions = ListOptions(), watchTimeoutSeconds: ClosedRange<Int> = 300...600,
@@ -87,8 +90,13 @@ public final class Reflector<Object: APIObject>: Sendable {
         while !Task.isCancelled {
             let before = progressMark
             do {
-                if statistics.resourceVersion == nil { try await relist() }
-                let progressed = try await watchOnce()
+                let progressed: Bool
+                if statistics.resourceVersion == nil, let streamed = try await watchListIfSupported() {
+                    progressed = streamed
+                } else {
+                    if statistics.resourceVersion == nil { try await relist() }
+                    progressed = try await watchOnce()
+                }
                 consecutiveGone = 0
                 if progressed {
                     backoff.reset()
@@ -122,21 +130,6 @@ public final class Reflector<Object: APIObject>: Sendable {
                 do { try await sleep(delay) } catch { return }
             }
         }
-    }
-
-    /// Lists every page and emits `.replaced`.
-    private func relist() async throws {
-        listActivity?(true)
-        defer { listActivity?(false) }
-        let result = try await client.list(Object.self, resource, options: configuration.listOptions)
-        for item in result.malformedItems { reportMalformed(item) }
-        state.withLockedValue {
-            $0.lists += 1
-            $0.resourceVersion = result.resourceVersion
-        }
-        logger.debug("listed", metadata: ["count": "\(result.items.count)", "resourceVersion": "\(result.resourceVersion)",
-                                          "pages": "\(result.pages)"])
-        continuation.yield(.replaced(result.items))
     }
 
     /// Changes whenever the stream delivered anything.

@@ -30,6 +30,22 @@ public struct ReflectorStatistics: Sendable, Equatable {
     public var eventsDelivered = 0
     /// The resourceVersion the next watch starts from (nil before the first list and after 410).
     public var resourceVersion: String?
+    /// The last resourceVersion seen (kept across 410: a relist reads the watch cache not older than it).
+    public var lastSyncResourceVersion: String?
+    /// Lists whose first page read the watch cache (`resourceVersion=0` or `NotOlderThan`).
+    public var cacheLists = 0
+    /// Lists read from etcd (no resourceVersion): only after the cache could not serve a relist.
+    public var quorumLists = 0
+    /// Watch-lists whose initial state arrived whole (each emitted `.replaced` and counts in `lists` too).
+    public var watchLists = 0
+    /// The server refused watch-list or did not end its initial events: list+watch from then on.
+    public var watchListUnsupported = false
+    /// The read of the latest list request, successful or not.
+    public var lastListRead: ListRead?
+    /// The cache refused `lastSyncResourceVersion` (410, too large): the next list is a quorum read.
+    var lastSyncUnavailable = false
+    /// A `resourceVersion=0` list came back in pages: the server pages cache reads, so relists keep `limit`.
+    var paginatedResult = false
 
     /// Zero counters.
     public init() {}

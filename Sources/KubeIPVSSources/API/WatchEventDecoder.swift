@@ -12,7 +12,10 @@ public struct WatchEventDecoder<Object: APIObject>: Sendable {
     private struct Envelope: Decodable { var type: String }
     private struct ObjectEnvelope<Payload: Decodable>: Decodable { var object: Payload }
     private struct Bookmark: Decodable {
-        struct Metadata: Decodable { var resourceVersion: String? }
+        struct Metadata: Decodable {
+            var resourceVersion: String?
+            var annotations: [String: String]?
+        }
         var metadata: Metadata?
     }
 
@@ -30,6 +33,9 @@ public struct WatchEventDecoder<Object: APIObject>: Sendable {
                 let bookmark = try decoder.decode(ObjectEnvelope<Bookmark>.self, from: data).object
                 guard let version = bookmark.metadata?.resourceVersion, !version.isEmpty else {
                     return malformed(line, "BOOKMARK without metadata.resourceVersion", nil)
+                }
+                if bookmark.metadata?.annotations?["k8s.io/initial-events-end"] == "true" {
+                    return .initialEventsEnd(resourceVersion: version)
                 }
                 return .bookmark(resourceVersion: version)
             case "ERROR": return .error(try decoder.decode(ObjectEnvelope<APIStatus>.self, from: data).object)
