@@ -82,11 +82,23 @@ import Testing
         #expect { try Self.options(Self.header + body + "\n") } throws: { "\($0)" == message }
     }
 
+    /// `--feature-gates=WatchListClient=true` alone is honoured (no warning); another gate is named.
+    @Test func theWatchListClientGateFromTheCommandLine() throws {
+        var flags = DaemonFlags()
+        flags.extra["feature-gates"] = "WatchListClient=true"
+        let on = try DaemonOptions.resolve(flags: flags)
+        #expect(on.watchList && on.warnings.isEmpty, "\(on.warnings)")
+        flags.extra["feature-gates"] = "WatchListClient=true,Other=true"
+        let both = try DaemonOptions.resolve(flags: flags)
+        #expect(both.watchList && both.warnings.contains { $0.hasSuffix(": --feature-gates") }, "\(both.warnings)")
+        #expect(try !DaemonOptions.resolve(flags: DaemonFlags()).watchList)
+    }
+
     @Test func unknownFieldsAtAnyLevelAreWarnedAndNotHonouredFieldsNamed() throws {
         let o = try Self.options(Self.header + """
             bogus: 1
             ipvs: {schedular: lc}
-            featureGates: {SomeGate: true}
+            featureGates: {SomeGate: true, WatchListClient: true}
             enableProfiling: true
             detectLocalMode: InterfaceNamePrefix
             detectLocal: {interfaceNamePrefix: veth}
@@ -94,8 +106,11 @@ import Testing
             """ + "\n")
         #expect(o.warnings == [
             "--config: unknown field \"bogus\"", "--config: unknown field \"ipvs.schedular\"",
-            "config fields accepted but not honoured by kube-ipvs (see docs/kube-proxy-compatibility.md): featureGates, enableProfiling",
+            "config fields accepted but not honoured by kube-ipvs (see docs/kube-proxy-compatibility.md): featureGates (SomeGate), enableProfiling",
         ])
+        // The one gate read: client-go's WatchListClient, for the API client (docs/api-client.md).
+        #expect(o.watchList)
+        #expect(try !Self.options(Self.header + "featureGates: {WatchListClient: false}\n").watchList)
         #expect(o.detectLocalMode == .interfaceNamePrefix && o.podInterfaceNamePrefix == "veth")
         #expect(o.healthzBindAddress == "10.0.0.1:10256")
     }

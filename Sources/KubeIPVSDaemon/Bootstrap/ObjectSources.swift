@@ -11,6 +11,7 @@ enum ObjectSources {
         if let path = options.manifests { return ManifestDirectorySource(path: path, health: health, logger: logger) }
         let configuration = try ClientConfiguration.resolve(kubeconfigPath: options.kubeconfig, master: options.master)
         return APIServerSource(client: try APIClient(configuration: configuration, logger: logger, observer: observer),
-                               nodeName: nodeName, health: health, metrics: metrics, logger: logger)
+                               nodeName: nodeName, health: health, metrics: metrics, watchList: options.watchList,
+                               logger: logger)
     }
 }

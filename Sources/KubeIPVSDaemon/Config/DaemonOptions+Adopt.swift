@@ -47,6 +47,7 @@ extension DaemonOptions {
     }
 
     mutating func adoptLoggingAndLocal(_ c: KubeProxyConfigurationFile) throws {
+        watchList = c.featureGates?[Self.watchListGate] ?? false
         let format = c.logging?.format ?? "text"
         guard ["text", "json"].contains(format) else {
             throw OptionsError(setting: "logging.format", reason: "unknown format \"\(format)\" (want text or json)")
@@ -74,6 +75,9 @@ extension DaemonOptions {
     }
 
     /// The planners' detector for `detectLocalMode` (docs/local-traffic-detection.md).
+    /// The one feature gate kube-ipvs reads (client-go's, for the API client).
+    static let watchListGate = "WatchListClient"
+
     func localDetector() -> LocalTrafficDetector {
         switch detectLocalMode {
         case .clusterCIDR: return .clusterCIDR

@@ -34,7 +34,13 @@ extension DaemonOptions {
             guard !trimmed.isEmpty else { throw OptionsError(setting: "--hostname-override", reason: "empty hostname-override is invalid") }
             effective.hostnameOverride = trimmed.lowercased()
         }
-        let ignored = given.keys.filter { KubeProxyFlag.all[$0]?.support == .ignored }.sorted()
+        // --feature-gates naming only WatchListClient is honoured (the one gate kube-ipvs reads).
+        let onlyWatchList = given["feature-gates"].map { gates in
+            gates.split(separator: ",").allSatisfy { $0.split(separator: "=").first.map(String.init) == watchListGate }
+        } ?? false
+        let ignored = given.keys.filter {
+            KubeProxyFlag.all[$0]?.support == .ignored && !($0 == "feature-gates" && onlyWatchList)
+        }.sorted()
         if !ignored.isEmpty {
             o.warnings.append("flags accepted but not honoured by kube-ipvs (see docs/kube-proxy-compatibility.md): "
                 + ignored.map { "--\($0)" }.joined(separator: ", "))
@@ -71,7 +77,8 @@ extension DaemonOptions {
     /// Fields set in a file that kube-ipvs reads but does not act on, as one warning line.
     static func unhonouredFields(_ f: KubeProxyConfigurationFile) -> [String] {
         var names: [String] = []
-        if !(f.featureGates ?? [:]).isEmpty { names.append("featureGates") }
+        let gates = (f.featureGates ?? [:]).keys.filter { $0 != watchListGate }.sorted()
+        if !gates.isEmpty { names.append("featureGates (" + gates.joined(separator: ", ") + ")") }
         if f.bindAddressHardFail == true { names.append("bindAddressHardFail") }
         if f.enableProfiling == true { names.append("enableProfiling") }
         if !(f.showHiddenMetricsForVersion ?? "").isEmpty { names.append("showHiddenMetricsForVersion") }

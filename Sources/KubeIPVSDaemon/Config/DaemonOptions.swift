@@ -42,6 +42,9 @@ public struct DaemonOptions: Sendable, Equatable {
     public var podInterfaceNamePrefix: String?
     /// `--iptables-localhost-nodeports` / `iptables.localhostNodePorts` (iptables mode, IPv4 only).
     public var localhostNodePorts = true
+    /// The `WatchListClient` feature gate (`--feature-gates` / `featureGates`, client-go's): stream the initial
+    /// state with watch-list where the API server serves it (docs/api-client.md).
+    public var watchList = false
     /// The conntrack sysctls and OOM score to set at start.
     public var hostTuning = HostTuning()
     /// The effective KubeProxyConfiguration, as /configz and `--write-config-to` show it.
