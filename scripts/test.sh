@@ -6,10 +6,8 @@
 #   3. the real ip_vs tier inside a qemu guest booting Debian's kernel (Tests/Guest/run-guest-tests.sh)
 #   4. the OCI image: the one release build (static Swift runtime), the image assembled from it, and
 #      the image's own kube-ipvs serving traffic in namespaces (scripts/build-image.sh, test-image.sh)
-#   5. sanitizers and fuzzing: unit and fake-kernel tests under ASan, then every fuzz target for a fixed
-#      input count on the same ASan build (scripts/test-sanitizers.sh asan, scripts/fuzz.sh). ThreadSanitizer
-#      is a whole further build (~8 min on 2 cores): `scripts/test-sanitizers.sh tsan`, run before a release
-#      and after concurrency changes, not on every CI run (docs/fuzzing.md).
+#   5. sanitizers and fuzzing: unit and fake-kernel tests under ASan and TSan, then every fuzz target for a
+#      fixed input count on the same ASan build (scripts/test-sanitizers.sh, scripts/fuzz.sh)
 # Every tier must run: KUBE_IPVS_REQUIRE_TIERS makes a tier that cannot run fail instead of skip.
 # Tests run one at a time (--no-parallel): the real-traffic and watch-timing tests share 2 cores.
 # Each tier prints its wall time, and the last line lists them all.
@@ -53,8 +51,8 @@ echo "== tier image: release build, OCI image, the image serving traffic"
 tier_done image "$t"
 
 t=$(date +%s)
-echo "== tier sanitizers: unit and fake-kernel tests under ASan (TSan: scripts/test-sanitizers.sh tsan)"
-./scripts/test-sanitizers.sh asan
+echo "== tier sanitizers: unit and fake-kernel tests under ASan and TSan"
+./scripts/test-sanitizers.sh
 tier_done sanitizers "$t"
 
 t=$(date +%s)
