@@ -14,6 +14,19 @@ public struct VirtualServerState: Hashable, Sendable, CustomStringConvertible {
         self.stats = stats
     }
 
+    /// This dump entry as a table entry (settings and counters; the traffic stats dropped), e.g. for
+    /// `IPVSTableText.render`.
+    public var tableEntry: IPVSServiceState {
+        IPVSServiceState(server: virtualServer, realServers: realServers.map(\.realServer),
+                         counters: Dictionary(realServers.map { ($0.realServer.key, $0.counters) },
+                                              uniquingKeysWith: { first, _ in first }))
+    }
+
+    /// This dump entry as `IPVSRestoreText.script` input: settings, real servers in the kernel's order.
+    public var restoreEntry: (server: VirtualServer, realServers: [RealServer]) {
+        (virtualServer, realServers.map(\.realServer))
+    }
+
     public var description: String {
         ([virtualServer.description] + realServers.map { "  -> \($0)" }).joined(separator: "\n")
     }

@@ -62,7 +62,7 @@ struct DaemonBench {
     /// Flushes IPVS, reloads ip_vs, times `ipvsadm -R` restoring `table`, then lets a restarted proxier
     /// adopt what ipvsadm built (it must find nothing to change in IPVS: the same table).
     mutating func compare(full: Duration, table: [VirtualServerState]) async {
-        let script = IPVSListing.restoreScript(table)
+        let script = IPVSRestoreText.script(table.map(\.restoreEntry))
         do { try await bench.ipvs.flush() } catch { check(false, "flush before ipvsadm -R: \(error)") }
         // Our flush leaves 100,000 real servers in the kernel's dest trash (freed by a timer after minutes),
         // which every add scans: a fresh ip_vs gives ipvsadm the empty kernel our sync had.

@@ -42,7 +42,7 @@ func runBench(services: Int, reals: Int, options: NetlinkIPVS.Options, report: R
 
 /// Times `ipvsadm -R` restoring `table` into an empty kernel table, then `ipvsadm -Ln` listing it.
 private func timeIpvsadm(_ table: [VirtualServerState], services: Int, reals: Int, report: Report) -> (Double, Double) {
-    let script = IPVSListing.restoreScript(table)
+    let script = IPVSRestoreText.script(table.map(\.restoreEntry))
     let restoreStart = now()
     let restore = spawn(["ipvsadm", "-R"], input: script)
     let restoreSeconds = now() - restoreStart

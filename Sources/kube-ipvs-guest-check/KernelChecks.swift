@@ -82,19 +82,19 @@ func crossCheckWithIpvsadm(_ ipvs: NetlinkIPVS, report: Report) async {
         try await ipvs.flush()
         let results = await ipvs.apply(restoreOperations(sample))
         report.check("ipvsadm: our batch applied", results.failures.isEmpty, "\(results.failures)")
-        let ours = IPVSListing.render(try await ipvs.table())
+        let ours = IPVSTableText.render(try await ipvs.table().map(\.tableEntry))
         let theirs = spawn(["ipvsadm", "-Ln"]).output
         report.check("ipvsadm -Ln shows exactly what we applied", normalized(theirs) == normalized(ours),
                      "\nours:\n\(ours)\nipvsadm:\n\(theirs)")
         try await ipvs.flush()
-        let restore = spawn(["ipvsadm", "-R"], input: IPVSListing.restoreScript(sample))
+        let restore = spawn(["ipvsadm", "-R"], input: IPVSRestoreText.script(sample.map(\.restoreEntry)))
         let readBack = try await ipvs.table()
         report.check("ipvsadm -R table reads back through netlink", restore.status == 0
                      && Set(readBack.map(\.settingsOnly)) == Set(sample.map(\.settingsOnly)),
                      "ipvsadm -R exit \(restore.status); read \(readBack.count) virtual servers")
         let again = spawn(["ipvsadm", "-Ln"]).output
         report.check("our rendering of the ipvsadm-made table equals ipvsadm -Ln",
-                     normalized(again) == normalized(IPVSListing.render(readBack)), "\n\(again)")
+                     normalized(again) == normalized(IPVSTableText.render(readBack.map(\.tableEntry))), "\n\(again)")
         try await ipvs.flush()
     } catch {
         report.record("ipvsadm cross-check", "\(error)")

@@ -24,7 +24,7 @@ func runTrafficCheck(vip: IPAddress, pods: [IPAddress], port: UInt16, report: Re
         report.check("traffic: each pod counts 2 active connections (rr)",
                      held.allSatisfy { $0.counters.activeConnections == 2 && $0.counters.inactiveConnections == 0 },
                      "\(held)")
-        let ours = IPVSListing.render(try await ipvs.table())
+        let ours = IPVSTableText.render(try await ipvs.table().map(\.tableEntry))
         let theirs = spawn(["ipvsadm", "-Ln"]).output
         report.check("traffic: counters equal ipvsadm -Ln", normalized(ours) == normalized(theirs), "\nours:\n\(ours)\nipvsadm:\n\(theirs)")
         for fd in sockets.prefix(pods.count) { close(fd) }  // one per pod, by rr order

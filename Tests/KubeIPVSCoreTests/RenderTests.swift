@@ -14,13 +14,13 @@ import Testing
         let rs1 = RealServer(address: IPAddress("10.244.1.5")!, port: 8080)
         let rs2 = RealServer(key: RealServerKey(address: IPAddress("10.244.0.9")!, port: 8080), weight: 0)
         let text = IPVSTableText.render([
-            IPVSTableService(server: Self.vs("fd00::1", 53, .udp), realServers: [
+            IPVSServiceState(server: Self.vs("fd00::1", 53, .udp), realServers: [
                 RealServer(address: IPAddress("fd00:10:244:1234:5678:9abc:def0:1")!, port: 5353),
             ]),
-            IPVSTableService(server: Self.vs("10.96.72.46", 8080, persistent: 600), realServers: []),
-            IPVSTableService(server: Self.vs("10.96.0.10", 53, .udp, .sourceHashing), realServers: []),
-            IPVSTableService(server: Self.vs("10.96.0.11", 9, .sctp), realServers: []),
-            IPVSTableService(server: web, realServers: [rs1, rs2], counters: [
+            IPVSServiceState(server: Self.vs("10.96.72.46", 8080, persistent: 600), realServers: []),
+            IPVSServiceState(server: Self.vs("10.96.0.10", 53, .udp, .sourceHashing), realServers: []),
+            IPVSServiceState(server: Self.vs("10.96.0.11", 9, .sctp), realServers: []),
+            IPVSServiceState(server: web, realServers: [rs1, rs2], counters: [
                 rs1.key: RealServerCounters(activeConnections: 12, inactiveConnections: 3),
                 rs2.key: RealServerCounters(activeConnections: 0, inactiveConnections: 1234567890),
             ]),

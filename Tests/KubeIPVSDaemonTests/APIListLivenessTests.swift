@@ -44,15 +44,6 @@ import Testing
         try await body(server, client)
     }
 
-    func eventually(_ what: String, _ check: () -> Bool) async {
-        let deadline = ContinuousClock.now + .seconds(15)
-        while ContinuousClock.now < deadline {
-            if check() { return }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        Issue.record("timed out waiting for \(what)")
-    }
-
     @Test func anEndlessListFailsHealthzUntilItEnds() async throws {
         try await withHostileServer { server, client in
             let health = HealthState(timeout: 60, now: Self.start)
@@ -64,11 +55,11 @@ import Testing
             let synced = Mutex(false)
             let run = Task { try await source.run { if case .synced = $0 { synced.withLock { $0 = true } } } }
             defer { run.cancel() }
-            await eventually("a list in its pages") { server.requestLog.resourceRequests.count >= 10 }
+            try await eventually("a list in its pages", timeout: .seconds(15)) { server.requestLog.resourceRequests.count >= 10 }
             #expect(health.isHealthy(at: Self.start + 59))
             #expect(!health.isHealthy(at: Self.start + 61), "a list running past the timeout must fail /healthz")
             server.faults.setHostileList(nil)
-            await eventually("the lists to end") { synced.withLock { $0 } && health.isHealthy(at: Self.start + 3600) }
+            try await eventually("the lists to end", timeout: .seconds(15)) { synced.withLock { $0 } && health.isHealthy(at: Self.start + 3600) }
             #expect(health.isHealthy(at: Self.start + 3600))
         }
     }
@@ -89,13 +80,13 @@ import Testing
                 line.hasPrefix("list/watch failed; retrying resource=services error=list services: ")
                     && line.contains("list has more than 25 pages; refused")
             }
-            await eventually("the page cap") { lines.value.withLock { $0.contains(where: refused) } }
+            try await eventually("the page cap", timeout: .seconds(15)) { lines.value.withLock { $0.contains(where: refused) } }
             #expect(lines.value.withLock { $0.contains(where: refused) }, "\(lines.value.withLock { $0 })")
             let services = server.requestLog.resourceRequests.filter { $0.path.hasSuffix("/services") }
             #expect(services.count >= 25)
             // Abandoned lists leave the source idle: the next list starts only after a backoff.
             server.faults.setHostileList(nil)
-            await eventually("idle") { health.isHealthy(at: Self.start + 3600) }
+            try await eventually("idle", timeout: .seconds(15)) { health.isHealthy(at: Self.start + 3600) }
         }
     }
 }

@@ -18,16 +18,6 @@ import Testing
             .appendingPathComponent("../../deploy/examples/cluster.yaml").standardized.path
     }
 
-    func eventually(_ what: String, _ timeout: Duration = .seconds(15), _ check: () async -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if await check() { return true }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        Issue.record("timed out waiting for \(what)")
-        return false
-    }
-
     @Test func daemonFollowsTheAPIServerThroughWatchFaults() async throws {
         let store = APIStore(historyLimit: 50)
         _ = try store.seed(path: Self.examplesPath())
@@ -50,7 +40,7 @@ import Testing
         defer { run.cancel() }
 
         let web = VirtualServerKey(address: IPAddress("10.96.198.132")!, proto: .tcp, port: 80)
-        #expect(await eventually("initial list") { await ipvs.realServers(of: web).count == 3 })
+        try await eventually("initial list", timeout: .seconds(15)) { await ipvs.realServers(of: web).count == 3 }
         // The headless service's slice is filtered by the label selector; other-proxy's service too.
         #expect(await !ipvs.table().contains { $0.virtualServer.key.address == IPAddress("10.96.50.9")! })
         let opsAfterSync = await ipvs.log.count
@@ -68,7 +58,7 @@ import Testing
             endpoints:
             - {addresses: ["10.244.1.11"], conditions: {ready: true}, nodeName: node1}
             """))
-        #expect(await eventually("watch event") { await ipvs.realServers(of: web).count == 1 })
+        try await eventually("watch event", timeout: .seconds(15)) { await ipvs.realServers(of: web).count == 1 }
 
         // Dropped watches and a compaction (410 → relist): no churn, then the next change still arrives.
         let opsBeforeFaults = await ipvs.log.count
@@ -82,7 +72,7 @@ import Testing
         #expect(!relistReads.isEmpty && Set(relistReads) == [.notOlderThan], "\(relistReads)")
         _ = try store.delete(.services, namespace: "demo", name: "sticky")
         let sticky = VirtualServerKey(address: IPAddress("10.96.72.46")!, proto: .tcp, port: 8080)
-        #expect(await eventually("delete after faults") { await !ipvs.table().contains { $0.virtualServer.key == sticky } })
+        try await eventually("delete after faults", timeout: .seconds(15)) { await !ipvs.table().contains { $0.virtualServer.key == sticky } }
         #expect(opsAfterSync > 0)
         try await client.shutdown()
     }
@@ -111,7 +101,7 @@ import Testing
         let run = Task { try await daemon.run() }
         defer { run.cancel() }
         let web = VirtualServerKey(address: IPAddress("10.96.198.132")!, proto: .tcp, port: 80)
-        #expect(await eventually("initial state") { await ipvs.realServers(of: web).count == 3 })
+        try await eventually("initial state", timeout: .seconds(15)) { await ipvs.realServers(of: web).count == 3 }
         let reads = server.requestLog.resourceRequests.filter { $0.method == "GET" }.map(\.read)
         #expect(reads.filter { $0 == .watchList }.count == 3, "\(reads)")
         if support == .served {

@@ -40,12 +40,6 @@ import Testing
             """)
     }
 
-    func eventually(_ what: String, _ check: () -> Bool) async {
-        let deadline = ContinuousClock.now + .seconds(15)
-        while ContinuousClock.now < deadline, !check() { try? await Task.sleep(for: .milliseconds(10)) }
-        if !check() { Issue.record("timed out waiting for \(what)") }
-    }
-
     @Test func anOversizedServiceEventRelistsServicesAndIsCounted() async throws {
         let store = APIStore()
         _ = try store.apply(.services, try Self.service("web"))
@@ -72,13 +66,13 @@ import Testing
             }
         }
         defer { run.cancel() }
-        await eventually("the first lists") {
+        try await eventually("the first lists", timeout: .seconds(15)) {
             seen.replacements.withLock { $0 } == 1 && server.requestLog.resourceRequests.filter(\.isWatch).count == 3
         }
         _ = try store.apply(.services, try Self.service("big", padding: 6000))
         _ = try store.apply(.endpointSlices, try Self.slice("web-1"))
-        await eventually("the relist") { seen.services.withLock { $0.contains("big") } }
-        await eventually("the slice") { seen.slices.withLock { $0.contains("web-1") } }
+        try await eventually("the relist", timeout: .seconds(15)) { seen.services.withLock { $0.contains("big") } }
+        try await eventually("the slice", timeout: .seconds(15)) { seen.slices.withLock { $0.contains("web-1") } }
         #expect(seen.services.withLock { $0 } == ["web", "big"])
         #expect(seen.replacements.withLock { $0 } == 2, "the big Service arrives through a relist")
         #expect(metrics.render().contains("kubeipvs_watch_events_oversized_total{resource=\"services\"} 1"))

@@ -52,11 +52,11 @@ struct ProxierFixture {
                                 node: Self.node, config: Self.config)
     }
 
-    /// The fake kernel's IPVS table in `ipvsadm -Ln` form (services sorted as the plan sorts them).
+    /// The fake kernel's IPVS table in `ipvsadm -Ln` form, counters left out (all 0, as in a rendered plan).
     func kernelTable(_ ipvs: FakeIPVS? = nil) async -> String {
-        let table = await (ipvs ?? self.ipvs).table().sorted { $0.virtualServer.key < $1.virtualServer.key }
+        let table = await (ipvs ?? self.ipvs).table()
         return IPVSTableText.render(table.map {
-            IPVSTableService(server: $0.virtualServer, realServers: $0.realServers.map(\.realServer).sorted())
+            IPVSServiceState(server: $0.virtualServer, realServers: $0.realServers.map(\.realServer))
         })
     }
 

@@ -56,7 +56,7 @@ import Testing
         defer { run.cancel() }
         events.yield(.upsertService(Self.service("web", "10.96.0.20")))
         events.yield(.synced)
-        try await waitFor("the first sync to start") { proxier.requests.withLock { $0.count } == 1 }
+        try await eventually("the first sync to start") { proxier.requests.withLock { $0.count } == 1 }
 
         // The thread is blocked inside the first sync: receiving must still return.
         let received = Mutex(false)
@@ -64,24 +64,13 @@ import Testing
             await daemon.receive(.upsertService(Self.service("api", "10.96.0.21")))
             received.withLock { $0 = true }
         }
-        let returned = try? await waitFor("receive to return", timeout: .seconds(3)) { received.withLock { $0 } }
+        let returned = try? await eventually("receive to return", timeout: .seconds(3)) { received.withLock { $0 } }
         proxier.gate.signal()
         _ = await delivery.value
         #expect(returned != nil, "receive waited for the sync that held the loop's thread")
 
-        try await waitFor("the second sync") { proxier.requests.withLock { $0.count } >= 2 }
+        try await eventually("the second sync") { proxier.requests.withLock { $0.count } >= 2 }
         let second = proxier.requests.withLock { $0[1] }
         #expect(second == [ServiceName(namespace: "demo", name: "api")])
-    }
-
-    struct TimedOut: Error { let what: String }
-
-    func waitFor(_ what: String, timeout: Duration = .seconds(10), _ check: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if check() { return }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        throw TimedOut(what: what)
     }
 }

@@ -25,15 +25,6 @@ import Testing
         - {addresses: ["10.244.1.5"], conditions: {ready: true}}
         """
 
-    func waitUntil(_ what: String, timeout: Duration = .seconds(10), _ check: () async -> Bool) async {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if await check() { return }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        Issue.record("timed out waiting for \(what)")
-    }
-
     @Test func followsManifestEditsAndReportsMetrics() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kipvs-loop-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -54,7 +45,7 @@ import Testing
         let run = Task { try await daemon.run() }
         defer { run.cancel() }
         let vs = VirtualServerKey(address: IPAddress("10.96.0.20")!, proto: .tcp, port: 80)
-        await waitUntil("first sync") { await ipvs.realServers(of: vs).count == 1 }
+        try await eventually("first sync") { await ipvs.realServers(of: vs).count == 1 }
         #expect(health.isHealthy())
 
         // Add an endpoint and a malformed Service: the endpoint arrives, the bad object is rejected.
@@ -68,8 +59,8 @@ import Testing
               ports: [{name: http, port: 0}]
             """
         try edited.write(to: file, atomically: true, encoding: .utf8)
-        await waitUntil("second endpoint") { await ipvs.realServers(of: vs).count == 2 }
-        await waitUntil("rejection metric") { metrics.render().contains("kubeipvs_rejected_objects{kind=\"Service\"} 1") }
+        try await eventually("second endpoint") { await ipvs.realServers(of: vs).count == 2 }
+        try await eventually("rejection metric") { metrics.render().contains("kubeipvs_rejected_objects{kind=\"Service\"} 1") }
         let text = metrics.render()
         #expect(text.contains("kubeproxy_sync_proxy_rules_last_timestamp_seconds"))
         #expect(text.contains("kubeproxy_sync_proxy_rules_duration_seconds_count"))
@@ -79,7 +70,7 @@ import Testing
         // An unreadable manifest file must not wipe the data plane: once the loop has taken the reload (its
         // rejection is counted), the real servers are still there.
         try "{ this is : not [ yaml".write(to: file, atomically: true, encoding: .utf8)
-        await waitUntil("manifest rejection") { metrics.render().contains("kubeipvs_rejected_objects{kind=\"Manifest\"} 1") }
+        try await eventually("manifest rejection") { metrics.render().contains("kubeipvs_rejected_objects{kind=\"Manifest\"} 1") }
         #expect(await ipvs.realServers(of: vs).count == 2)
     }
 }

@@ -45,13 +45,13 @@ import Testing
         events.yield(.upsertService(Zone.service("web", "10.96.0.20")))
         events.yield(.node(Self.node([])))
         events.yield(.synced)
-        try await waitFor("the wait to be logged") {
+        try await eventually("the wait to be logged") {
             lines.value.withLock { $0.contains("Watching for node, awaiting podCIDR allocation") }
         }
         #expect(proxier.calls.withLock { $0 }.isEmpty, "no sync before the Node has pod CIDRs")
 
         events.yield(.node(Self.node(["bogus", "10.244.7.9/24", "fd00:244:7::/64", "10.9.0.0/16"])))
-        try await waitFor("the first sync") { proxier.calls.withLock { $0.contains("sync") } }
+        try await eventually("the first sync") { proxier.calls.withLock { $0.contains("sync") } }
         #expect(proxier.calls.withLock { Array($0.prefix(2)) } == [
             "detector nodeCIDR([10.244.7.0/24, fd00:244:7::/64])", "sync",
         ])
@@ -115,16 +115,5 @@ import Testing
         #expect(h.healthz(at: now).ok)
         h.queued(at: now)
         #expect(!h.livez(at: now + 61).ok && !h.healthz(at: now + 61).ok, "a change waited too long")
-    }
-
-    struct TimedOut: Error { let what: String }
-
-    func waitFor(_ what: String, timeout: Duration = .seconds(10), _ check: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if check() { return }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        throw TimedOut(what: what)
     }
 }

@@ -81,19 +81,3 @@ import Testing
         #expect(third.isFull && third.reconcileKernel && third.now == .seconds(31))
     }
 }
-
-/// Polls `check` (bounded, 10 s of real time) until it holds: for results another thread produces.
-func eventually(_ what: @autoclosure () -> String, timeout: Duration = .seconds(10), _ check: () async -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if await check() { return }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-    throw PollTimedOut(what: what())
-}
-
-/// `eventually` gave up.
-struct PollTimedOut: Error, CustomStringConvertible {
-    let what: String
-    var description: String { "timed out waiting for \(what)" }
-}

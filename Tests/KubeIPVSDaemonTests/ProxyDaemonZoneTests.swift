@@ -78,16 +78,16 @@ import Testing
         events.yield(.upsertSlice(Self.slice("partial", [["zone-a"], []])))
         events.yield(.upsertSlice(Self.slice("plain", [[], []])))
         events.yield(.synced)
-        try await waitFor("the first sync") { proxier.requests.withLock { $0.count } == 1 }
+        try await eventually("the first sync") { proxier.requests.withLock { $0.count } == 1 }
         #expect(proxier.requests.withLock { $0[0].zone } == "zone-a")
 
         events.yield(.node(Self.node(zone: "zone-b")))
-        try await waitFor("the zone-b sync") { proxier.requests.withLock { $0.last?.zone == "zone-b" } }
+        try await eventually("the zone-b sync") { proxier.requests.withLock { $0.last?.zone == "zone-b" } }
         let names = { (n: [String]) in Set(n.map { ServiceName(namespace: "demo", name: $0) }) }
         #expect(proxier.requests.withLock { $0.last?.changed } == names(["web", "partial"]))
 
         events.yield(.node(Self.node(zone: nil)))
-        try await waitFor("the no-zone sync") { proxier.requests.withLock { $0.last?.zone == "" } }
+        try await eventually("the no-zone sync") { proxier.requests.withLock { $0.last?.zone == "" } }
         #expect(proxier.requests.withLock { $0.last?.changed } == names(["web", "partial"]))
 
         let ignored = lines.value.withLock { $0.filter { $0.hasPrefix("ignoring topology hints") } }
@@ -95,16 +95,5 @@ import Testing
             "ignoring topology hints demo/partial: one or more ready endpoints have no zone hint",
             "ignoring topology hints demo/web: the node has no topology.kubernetes.io/zone label",
         ])
-    }
-
-    struct TimedOut: Error { let what: String }
-
-    func waitFor(_ what: String, timeout: Duration = .seconds(10), _ check: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if check() { return }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        throw TimedOut(what: what)
     }
 }

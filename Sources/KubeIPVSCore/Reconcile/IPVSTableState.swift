@@ -1,6 +1,9 @@
-/// One virtual service as desired by a plan or as read from the kernel.
+/// One virtual service as desired by a plan or as read from the kernel: the one table-entry model the
+/// reconciler diffs and `IPVSTableText` renders as `ipvsadm -Ln` does.
 public struct IPVSServiceState: Hashable, Sendable {
+    /// The virtual service settings (key, scheduler, persistence).
     public var server: VirtualServer
+    /// Its real servers, one per key (rendered in ipvsadm order).
     public var realServers: RealServerTable
     /// Connection counters (observed state only; empty for desired state).
     public var counters: [RealServerKey: RealServerCounters]

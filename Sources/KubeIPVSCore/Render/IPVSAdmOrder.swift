@@ -12,12 +12,12 @@ enum IPVSAdmOrder {
     typealias Key = (UInt32, UInt32, UInt32, UInt32)
 
     /// Services in ipvsadm order.
-    static func services(_ services: [IPVSTableService]) -> [IPVSTableService] {
+    static func services(_ services: [IPVSServiceState]) -> [IPVSServiceState] {
         var groups: [Int: [Int]] = [:]
         for (i, s) in services.enumerated() {
             groups[s.server.key.address.family.rawValue << 16 | Int(s.server.key.proto.number), default: []].append(i)
         }
-        var out: [IPVSTableService] = []
+        var out: [IPVSServiceState] = []
         out.reserveCapacity(services.count)
         for groupKey in groups.keys.sorted() {
             let members = groups[groupKey]!

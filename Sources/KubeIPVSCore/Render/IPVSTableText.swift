@@ -1,20 +1,3 @@
-/// One virtual service as `ipvsadm -Ln` lists it: settings, real servers and their counters.
-public struct IPVSTableService: Hashable, Sendable {
-    /// The virtual service settings (key, scheduler, persistence).
-    public var server: VirtualServer
-    /// Its real servers (any order; rendered in ipvsadm order).
-    public var realServers: [RealServer]
-    /// Observed connection counters; a real server without an entry shows 0.
-    public var counters: [RealServerKey: RealServerCounters]
-
-    /// Creates a value from its parts.
-    public init(server: VirtualServer, realServers: [RealServer], counters: [RealServerKey: RealServerCounters] = [:]) {
-        self.server = server
-        self.realServers = realServers
-        self.counters = counters
-    }
-}
-
 /// Renders an IPVS table exactly as `ipvsadm -Ln` prints it (ipvsadm.c `list_all`, `print_title`,
 /// `print_service_entry` with FMT_NUMERIC), so planned and observed tables compare as text.
 ///
@@ -28,13 +11,14 @@ public enum IPVSTableText {
     }
 
     /// The whole table: header, then each service with its real servers.
-    public static func render(_ services: [IPVSTableService], version: String = "1.2.1",
+    /// Real servers without a `counters` entry show 0 connections.
+    public static func render(_ services: [IPVSServiceState], version: String = "1.2.1",
                               connectionTableSize: Int = 4096) -> String {
         var out = TextBuffer(capacity: 256 + services.reduce(0) { $0 + 40 + 72 * $1.realServers.count })
         out.append(header(version: version, connectionTableSize: connectionTableSize))
         for service in IPVSAdmOrder.services(services) {
             writeService(service.server, to: &out)
-            for rs in IPVSAdmOrder.realServers(service.realServers) {
+            for rs in IPVSAdmOrder.realServers(service.realServers.values) {
                 writeRealServer(rs, service.counters[rs.key] ?? RealServerCounters(), to: &out)
             }
         }
@@ -43,7 +27,7 @@ public enum IPVSTableText {
 
     /// The planned table, every counter 0.
     public static func render(_ plan: IPVSPlan) -> String {
-        render(plan.virtualServers.map { IPVSTableService(server: $0.server, realServers: $0.realServers) })
+        render(plan.virtualServers.map { IPVSServiceState(server: $0.server, realServers: $0.realServers) })
     }
 
     /// `TCP  10.96.0.10:80 rr` / `UDP  [fd00::a]:53 sh persistent 600` (`"%-4s %s"` then `" %s"`).
