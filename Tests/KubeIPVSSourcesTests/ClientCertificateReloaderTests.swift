@@ -1,4 +1,5 @@
 import Foundation
+import KubeIPVSTestAPIServer
 import NIOSSL
 import Testing
 
@@ -111,6 +112,43 @@ import Testing
         try d.copy("next.key", to: "client.key")
         reloader.requestCheck()
         #expect(reloader.check(configuration, now: .seconds(1)) != nil)
+    }
+
+    /// Mutual TLS against the test API server, which trusts the fixture CA for clients: a pair it does not
+    /// trust is refused in the handshake; once the files hold a trusted pair, the next request uses it.
+    @Test func theClientPresentsTheRotatedCertificateToTheTestServer() async throws {
+        let d = try Directory()
+        defer { d.remove() }
+        try d.generate("client", serial: 7)
+        let store = APIStore()
+        try store.create(.services, serviceJSON("a"))
+        let tls = TestAPIServer.TLSFiles(certificateChainPath: Fixtures.path("tls/server.crt"),
+                                         privateKeyPath: Fixtures.path("tls/server.key"),
+                                         clientCAPath: Fixtures.path("tls/ca.crt"))
+        try await withServer(.init(tls: tls), store: store, clientConfiguration: { url in
+            try! """
+                current-context: c
+                clusters: [{name: k, cluster: {server: "\(url)", certificate-authority: \(Fixtures.path("tls/ca.crt"))}}]
+                users: [{name: u, user: {client-certificate: client.crt, client-key: client.key}}]
+                contexts: [{name: c, context: {cluster: k, user: u}}]
+                """.write(toFile: d.path + "/kubeconfig-tls", atomically: true, encoding: .utf8)
+            var configuration = try! ClientConfiguration.resolve(kubeconfigPath: d.path + "/kubeconfig-tls", master: nil,
+                                                                 environment: [:])
+            configuration.requestTimeout = .seconds(4)
+            configuration.connectTimeout = .milliseconds(1500)
+            return configuration
+        }) { _, client in
+            // The self-signed pair is not signed by the CA the server trusts.
+            let refused = await #expect(throws: APIError.self) { _ = try await client.list(TestService.self, .services) }
+            #expect(refused?.code == .transport)
+            // Rotated in place to a pair the server trusts: the failed request made the next one look.
+            for name in ["client.crt", "client.key"] {
+                try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("tls/" + name)))
+                    .write(to: URL(fileURLWithPath: d.path + "/" + name))
+            }
+            let list = try await client.list(TestService.self, .services)
+            #expect(list.items.map(\.metadata.name) == ["a"])
+        }
     }
 
     @Test func inlineDataIsNotWatched() throws {
