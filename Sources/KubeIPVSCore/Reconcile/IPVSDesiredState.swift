@@ -117,6 +117,10 @@ public struct IPVSDesiredState: Sendable {
             .sorted()
     }
 
+    /// The claim that won `key` (the service port whose plan the table entry comes from), or nil
+    /// when nothing plans it.
+    public func owner(of key: VirtualServerKey) -> PlannedVirtualServer? { claims[key]?.min() }
+
     /// Conflicting claims: virtual servers wanted by more than one service port (the loser is rejected).
     public func conflicts() -> [Rejection] {
         contested.compactMap { claims[$0] }.flatMap { list -> [Rejection] in

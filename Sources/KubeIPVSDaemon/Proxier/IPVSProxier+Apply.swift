@@ -127,11 +127,28 @@ extension IPVSProxier {
         var storm = FailureStorm("IPVS operations")
         defer { storm.report(to: logger) }
         for (change, result) in zip(changes, results) {
-            storm.record("\(change)", error: result.error, logger: logger)
-            if let error = result.error {
-                errors.append("\(error)")
-            } else {
+            let owner = desired.owner(of: result.operation.virtualServer)
+            guard let error = result.error else {
+                if let owner { kernelFailures.record(owner.servicePort.service, refusal: nil) }
+                storm.record("\(change)", error: nil, logger: logger)
                 record(change)
+                continue
+            }
+            guard let owner else {
+                storm.record("\(change)", error: error, logger: logger)
+                errors.append("\(error)")
+                continue
+            }
+            // Attributed: the Service and the field of its plan the kernel refused.
+            let service = owner.servicePort.service
+            let line = "Service \(service): \(KernelFailureLedger.cause(of: result.operation, owner: owner)): \(error)"
+            kernelFailures.record(service, refusal: line)
+            if kernelFailures.isQuarantined(service) {
+                // Already reported as a rejection: retried, but no longer failing the sync.
+                logger.trace("kernel operation failed", metadata: ["service": "\(service)", "error": "\(line)"])
+            } else {
+                storm.record(line, error: error, logger: logger)
+                errors.append(line)
             }
         }
         return errors

@@ -48,6 +48,8 @@ public actor IPVSProxier: Proxier {
     var restoreFailures = 0
     var termination: GracefulTermination
     var rejections = RejectionLedger()
+    /// Kernel refusals per Service; those refused on consecutive syncs are rejected.
+    var kernelFailures = KernelFailureLedger()
     /// Cluster-wide caps on the planned totals, and what enforcing them needs (IPVSProxier+Caps.swift).
     let caps: ClusterCaps
     var capState = CapState()
@@ -105,6 +107,7 @@ public actor IPVSProxier: Proxier {
         }
         let dirty = desired.takeDirty()
         errors += await apply(dirty: dirty, full: full, now: request.now)
+        endKernelFailureSync(request.store)
         needsFullSync = !errors.isEmpty
         initialSyncDone = true
         return outcome(full: full, errors: errors)
@@ -156,7 +159,7 @@ public actor IPVSProxier: Proxier {
     }
 
     func outcome(full: Bool, errors: [String]) -> SyncOutcome {
-        let refused = rejections.all + desired.conflicts() + capState.refusedRejections
+        let refused = rejections.all + desired.conflicts() + capState.refusedRejections + kernelFailures.rejections
         var outcome = SyncOutcome(success: errors.isEmpty, full: full, errors: errors,
                                   rejections: refused, wantsFollowUp: termination.count > 0,
                                   virtualServers: applied.count, realServers: appliedRealServers,
@@ -169,6 +172,16 @@ public actor IPVSProxier: Proxier {
 }
 
 extension IPVSProxier {
+    /// Folds this sync's kernel refusals into the per-Service streaks; logs each newly quarantined Service once.
+    func endKernelFailureSync(_ store: ObjectStore) {
+        for service in kernelFailures.endSync(existing: { store.services[$0] != nil }) {
+            logger.error("Service rejected: the kernel refused its IPVS operations on consecutive syncs", metadata: [
+                "service": "\(service)", "syncs": .stringConvertible(KernelFailureLedger.threshold),
+                "error": "\(kernelFailures.streaks[service]?.reason ?? "")",
+            ])
+        }
+    }
+
     /// Takes the run-time local-traffic detector (`NodeCIDR`); the next sync is full, so the companion
     /// rules are rewritten with it.
     public func setLocalDetector(_ detector: LocalTrafficDetector) {

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 
@@ -9,7 +10,10 @@ import NIOHTTP1
 public final class APIClient: Sendable {
     /// Where and how to connect.
     public let configuration: ClientConfiguration
-    let httpClient: HTTPClient
+    /// The HTTP client of new requests, and what replaces it when the client certificate rotates.
+    let transport: NIOLockedValueBox<Transport>
+    let eventLoopGroup: any EventLoopGroup
+    let created = ContinuousClock.now
     let logger: Logger
     let baseURL: String
     /// Sees every request (rest client metrics).
@@ -30,16 +34,26 @@ public final class APIClient: Sendable {
                            message: "the server must be an http:// or https:// URL")
         }
         baseURL = server
-        // Watches are long-lived and may be quiet: no read timeout here; lists and watches carry their own deadlines.
-        let http = HTTPClient.Configuration(
-            tlsConfiguration: scheme == "https" ? try configuration.makeTLSConfiguration() : nil,
-            redirectConfiguration: .disallow, timeout: .init(connect: Self.timeAmount(configuration.connectTimeout), read: nil))
-        httpClient = HTTPClient(eventLoopGroup: eventLoopGroup, configuration: http, backgroundActivityLogger: logger)
+        self.eventLoopGroup = eventLoopGroup
+        let https = scheme == "https"
+        transport = NIOLockedValueBox(Transport(
+            current: try Self.makeHTTPClient(configuration, https: https, eventLoopGroup: eventLoopGroup, logger: logger),
+            configuration: configuration, reloader: https ? ClientCertificateReloader(configuration) : nil))
     }
 
-    /// Closes every connection.
+    static func makeHTTPClient(_ configuration: ClientConfiguration, https: Bool, eventLoopGroup: any EventLoopGroup,
+                               logger: Logger) throws -> HTTPClient {
+        // Watches are long-lived and may be quiet: no read timeout here; lists and watches carry their own deadlines.
+        let http = HTTPClient.Configuration(
+            tlsConfiguration: https ? try configuration.makeTLSConfiguration() : nil,
+            redirectConfiguration: .disallow, timeout: .init(connect: Self.timeAmount(configuration.connectTimeout), read: nil))
+        return HTTPClient(eventLoopGroup: eventLoopGroup, configuration: http, backgroundActivityLogger: logger)
+    }
+
+    /// Closes every connection (those of clients replaced by a certificate rotation too).
     public func shutdown() async throws {
-        try await httpClient.shutdown()
+        let clients = transport.withLockedValue { [$0.current] + $0.retired }
+        for client in clients { try await client.shutdown() }
     }
 
     /// The URL of a collection with query parameters, percent-encoded as Go's `url.Values.Encode` does.

@@ -45,12 +45,15 @@ extension APIClient {
                                        responseBytes: responseBytes))
         }
         do {
-            let response = try await httpClient.execute(request, timeout: Self.timeAmount(configuration.requestTimeout),
-                                                        logger: logger)
+            let response = try await httpClient().execute(request, timeout: Self.timeAmount(configuration.requestTimeout),
+                                                          logger: logger)
             report(String(response.status.code), response.headers.first(name: "Content-Length").flatMap { Int($0) })
+            // Refused credentials: the certificate may have rotated since the last look.
+            if [401, 403].contains(response.status.code) { transport.withLockedValue { $0.reloader?.requestCheck() } }
             return response
         } catch {
             report("<error>", nil)
+            transport.withLockedValue { $0.reloader?.requestCheck() }
             throw error
         }
     }

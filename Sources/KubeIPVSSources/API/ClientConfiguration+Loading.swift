@@ -48,6 +48,10 @@ extension ClientConfiguration {
         if let userName = context.user, user == nil {
             throw APIError(.configuration, operation: operation, message: "user \"\(userName)\" not found")
         }
+        func path(_ data: String?, _ file: String?) -> String? {
+            guard data?.isEmpty ?? true, let file, !file.isEmpty else { return nil }
+            return file.hasPrefix("/") ? file : (directory as NSString).appendingPathComponent(file)
+        }
         func load(data: String?, file: String?, _ what: String) throws -> [UInt8]? {
             if let data, !data.isEmpty {
                 guard let decoded = Data(base64Encoded: data, options: .ignoreUnknownCharacters) else {
@@ -74,6 +78,8 @@ extension ClientConfiguration {
             configuration.clientCertificatePEM = try load(data: user.clientCertificateData,
                                                           file: user.clientCertificate, "client-certificate")
             configuration.clientKeyPEM = try load(data: user.clientKeyData, file: user.clientKey, "client-key")
+            configuration.clientCertificateFile = path(user.clientCertificateData, user.clientCertificate)
+            configuration.clientKeyFile = path(user.clientKeyData, user.clientKey)
             configuration.bearerToken = user.token.flatMap { $0.isEmpty ? nil : $0 }
             configuration.bearerTokenFile = user.tokenFile.map {
                 $0.hasPrefix("/") ? $0 : (directory as NSString).appendingPathComponent($0)

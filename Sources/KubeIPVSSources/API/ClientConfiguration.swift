@@ -14,6 +14,10 @@ public struct ClientConfiguration: Sendable, Equatable {
     public var clientCertificatePEM: [UInt8]?
     /// PEM client private key.
     public var clientKeyPEM: [UInt8]?
+    /// The files `clientCertificatePEM` and `clientKeyPEM` were read from (a kubeconfig's
+    /// `client-certificate` / `client-key`): re-read when they rotate (``ClientCertificateReloader``).
+    public var clientCertificateFile: String?
+    public var clientKeyFile: String?
     /// Static bearer token.
     public var bearerToken: String?
     /// File with a bearer token, re-read for every request so rotated service-account tokens work; a successful
