@@ -1,6 +1,5 @@
 import Foundation
 import KubeIPVSCore
-import Synchronization
 
 /// kube-proxy's healthz semantics: healthy while no change has waited longer than
 /// `timeout` (2 × sync period) for a successful sync, and a sync succeeded within `timeout`.
@@ -17,11 +16,11 @@ public final class HealthState: Sendable {
     }
 
     public let timeout: TimeInterval
-    private let state: Mutex<State>
+    private let state: PthreadLocked<State>
 
     public init(timeout: TimeInterval, now: Date = Date()) {
         self.timeout = timeout
-        state = Mutex(State(lastUpdated: nil, oldestPendingQueued: nil, started: now))
+        state = PthreadLocked(State(lastUpdated: nil, oldestPendingQueued: nil, started: now))
     }
 
     /// A change was queued for the next sync.

@@ -17,6 +17,9 @@ struct ClientCertificateReloader: Sendable {
     private var checkRequested = false
     private var certificatePEM: [UInt8]
     private var keyPEM: [UInt8]
+    /// The last pair refused (it did not match): not tried again until a file changes. Each refusal costs a
+    /// context that swift-nio-ssl does not free (its init throws after SSL_CTX_new), about 1 KB.
+    private var refused: (certificate: [UInt8], key: [UInt8])?
 
     /// A reloader for `configuration`'s certificate files; nil when its pair did not come from files.
     init?(_ configuration: ClientConfiguration, interval: Duration = .seconds(60)) {
@@ -42,11 +45,13 @@ struct ClientCertificateReloader: Sendable {
         checkRequested = false
         guard let certificate = Self.read(certificateFile), let key = Self.read(keyFile),
               certificate != certificatePEM || key != keyPEM else { return nil }
+        if let refused, refused.certificate == certificate, refused.key == key { return nil }
         var rotated = configuration
         rotated.clientCertificatePEM = certificate
         rotated.clientKeyPEM = key
         // The context is what checks that the key belongs to the certificate.
         guard let tls = try? rotated.makeTLSConfiguration(), (try? NIOSSLContext(configuration: tls)) != nil else {
+            refused = (certificate, key)
             return nil
         }
         certificatePEM = certificate
