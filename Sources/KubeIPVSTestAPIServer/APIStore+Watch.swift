@@ -97,7 +97,12 @@ extension APIStore {
             state.watchers[id] = watcher
             return id
         }
-        continuation.onTermination = { [weak self] _ in self?.cancelWatch(id) }
+        // Not under the cancelling task's status lock: that lock is held while this runs, and a yield made under
+        // the store's lock takes it too (a consumer's cancellation and a yield to it deadlocked the two threads).
+        continuation.onTermination = { [weak self] _ in
+            guard let self else { return }
+            Task.detached { self.cancelWatch(id) }
+        }
         return (id, stream)
     }
 
