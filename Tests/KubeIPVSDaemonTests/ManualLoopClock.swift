@@ -1,11 +1,10 @@
-import Foundation
 import KubeIPVSDaemon
 
 /// A ``LoopClock`` that moves only when the test advances it. `deadlines` shows what the loop sleeps
 /// towards, so a test can wait until the loop is parked and then assert that nothing happened yet: a
-/// negative assertion that means something, without sleeping. Locked with NSLock (pthread): ThreadSanitizer
-/// does not see Synchronization.Mutex's futex and reported its accesses as races.
-final class ManualLoopClock: LoopClock, @unchecked Sendable {
+/// negative assertion that means something, without sleeping. Behind `PthreadLocked`: ThreadSanitizer does
+/// not see Synchronization.Mutex's futex and reported its accesses as races.
+final class ManualLoopClock: LoopClock {
     private struct State {
         var now: Duration = .zero
         var sleepers: [Int: (deadline: Duration, continuation: CheckedContinuation<Void, any Error>)] = [:]
@@ -13,14 +12,9 @@ final class ManualLoopClock: LoopClock, @unchecked Sendable {
         var nextID = 0
     }
 
-    private let lock = NSLock()
-    private var protected = State()
+    private let state = PthreadLocked(State())
 
-    private func withState<R>(_ body: (inout State) -> R) -> R {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&protected)
-    }
+    private func withState<R>(_ body: (inout State) -> R) -> R { state.withLock(body) }
 
     var now: Duration { withState { $0.now } }
 
